@@ -1,0 +1,51 @@
+"""Every kind of activity the portal records. The activity log is the contract between apps."""
+
+from django.db import models
+
+
+class Verb(models.TextChoices):
+    # people (portal)
+    SIGNED_UP = "signed_up", "Signed up"
+    SIGNED_IN = "signed_in", "Signed in"
+    PROFILE_COMPLETED = "profile_completed", "Completed their profile"
+    PROFILE_UPDATED = "profile_updated", "Updated their profile"
+    FOLLOWED = "followed", "Followed someone"
+    UNFOLLOWED = "unfollowed", "Unfollowed someone"
+    INVITED = "invited", "Was invited"
+    INVITATION_ACCEPTED = "invitation_accepted", "Accepted an invitation"
+    # forums
+    TOPIC_CREATED = "topic_created", "Started a topic"
+    POST_CREATED = "post_created", "Replied"
+    POST_EDITED = "post_edited", "Edited a post"
+    POST_DELETED = "post_deleted", "Deleted a post"
+    POST_RESTORED = "post_restored", "Restored a post"
+    REACTED = "reacted", "Reacted"
+    UNREACTED = "unreacted", "Removed a reaction"
+    ANSWER_ACCEPTED = "answer_accepted", "Accepted an answer"
+    FLAGGED = "flagged", "Flagged a post"
+    MODERATED = "moderated", "Moderated"
+    # blogs
+    ENTRY_PUBLISHED = "entry_published", "Published a blog entry"
+    ENTRY_UPDATED = "entry_updated", "Updated a blog entry"
+    ENTRY_UNPUBLISHED = "entry_unpublished", "Unpublished a blog entry"
+    ENTRY_READ = "entry_read", "Read a blog entry"
+    COMMENTED = "commented", "Commented on an entry"
+    TAG_FOLLOWED = "tag_followed", "Followed a tag"
+    FEED_USED = "feed_used", "Used their personal feed"
+    # onboarding
+    LESSON_STARTED = "lesson_started", "Started a lesson"
+    LESSON_COMPLETED = "lesson_completed", "Completed a lesson"
+    POLICY_ACKNOWLEDGED = "policy_acknowledged", "Acknowledged the policy"
+    SURVEY_ANSWERED = "survey_answered", "Answered a survey"
+    COACH_FINDING = "coach_finding", "Received a coach finding"
+    COACH_OVERRIDDEN = "coach_overridden", "Posted anyway after a coach warning"
+    GOAL_COMPLETED = "goal_completed", "Completed a goal"
+    # facilitation
+    PROMPT_RELEASED = "prompt_released", "Released a starter prompt"
+    REVIEW_REQUESTED = "review_requested", "Asked for a private review"
+    REVIEW_COMMENTED = "review_commented", "Commented on a private review"
+    NUDGED = "nudged", "Nudged a member"
+
+
+# Verbs that count as contributing (as opposed to reading or housekeeping).
+CONTRIBUTION_VERBS = frozenset({Verb.TOPIC_CREATED, Verb.POST_CREATED, Verb.ENTRY_PUBLISHED, Verb.COMMENTED})

@@ -1,0 +1,26 @@
+"""Settings for the test suite: SQLite by default, PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Unit tests run tasks in-process; the tests marked `worker` switch this off and use a real worker.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+# In-process tests read mail.outbox; a worker process is pointed at a real SMTP server via EMAIL_URL.
+if not env("EMAIL_URL", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ACCOUNT_RATE_LIMITS_ENABLED = False
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+# Browser tests serve static files from the source folders (the manifest storage 404s under live_server).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# The SQLite test database is a file, so a real Celery worker process can share it (tests marked `worker`).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+STATIC_ROOT = None
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

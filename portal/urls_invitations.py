@@ -1,0 +1,3 @@
+"""Invitations (URL names under ``invitations:``)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""People directory, profiles, follows and cohorts (URL names under ``people:``)."""
+
+urlpatterns: list = []

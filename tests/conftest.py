@@ -1,0 +1,299 @@
+"""Fixtures shared by the whole suite: people in every role, a real browser, a real Celery worker."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+
+# ---------------------------------------------------------------- people in every role
+@pytest.fixture
+def cohort(db):
+    from tests.factories import CohortFactory
+
+    return CohortFactory(name="Northern Lights", slug="northern-lights")
+
+
+@pytest.fixture
+def other_cohort(db):
+    from tests.factories import CohortFactory
+
+    return CohortFactory(name="Southern Cross", slug="southern-cross")
+
+
+@pytest.fixture
+def leader(cohort):
+    from tests.factories import member_of
+
+    return member_of(cohort, profile__display_name="Lee Leader")
+
+
+@pytest.fixture
+def other_leader(cohort):
+    from tests.factories import member_of
+
+    return member_of(cohort, profile__display_name="Olive Other")
+
+
+def _with_totp(user):
+    """Roles that must use MFA get a TOTP authenticator, so the middleware lets them through."""
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "test"})
+    return user
+
+
+@pytest.fixture
+def facilitator(cohort):
+    from tests.factories import facilitator_of
+
+    return _with_totp(facilitator_of(cohort, profile__display_name="Fay Facilitator"))
+
+
+@pytest.fixture
+def other_facilitator(other_cohort):
+    from tests.factories import facilitator_of
+
+    return _with_totp(facilitator_of(other_cohort, profile__display_name="Otto Facilitator"))
+
+
+@pytest.fixture
+def analyst(db):
+    from portal.models import Role
+    from tests.factories import UserFactory
+
+    return UserFactory(roles=(Role.ANALYST,), profile__display_name="Ana Analyst")
+
+
+@pytest.fixture
+def admin_user(db):
+    from portal.models import Role
+    from tests.factories import UserFactory
+
+    user = UserFactory(roles=(Role.ADMIN,), profile__display_name="Ada Admin")
+    user.is_staff = True
+    user.is_superuser = True
+    user.save()
+    return _with_totp(user)
+
+
+ROLES = ["anonymous", "leader", "facilitator", "other_facilitator", "analyst", "admin"]
+
+
+@pytest.fixture
+def as_role(client, request):
+    """``as_role("facilitator")`` signs the test client in as that role and returns (client, user)."""
+
+    def sign_in(role: str):
+        if role == "anonymous":
+            return client, None
+        fixture = {"admin": "admin_user"}.get(role, role)
+        user = request.getfixturevalue(fixture)
+        client.force_login(user)
+        return client, user
+
+    return sign_in
+
+
+# ---------------------------------------------------------------- media in a temporary folder
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+# ---------------------------------------------------------------- a real browser (Playwright + Debian chromium)
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package.")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "en-GB"}
+
+
+@pytest.fixture
+def login(live_server):
+    """Sign a Playwright page in through the real sign-in form."""
+
+    def do_login(page, user, password=None):
+        from tests.factories.portal import PASSWORD
+
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Email").fill(user.email)
+        page.get_by_label("Password").fill(password or PASSWORD)
+        page.get_by_role("button", name="Sign In").click()
+        page.wait_for_load_state()
+
+    return do_login
+
+
+# ---------------------------------------------------------------- a real Celery worker process
+def _reset_producer_pool(app):
+    """Drop pooled broker connections so the next publish uses the current transport options."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """Start ``celery worker`` against the test database and the configured broker.
+
+    On SQLite the test database is a file (see settings.test), so the worker shares it; without
+    REDIS_URL the worker uses the embedded filesystem broker in a private folder.
+    """
+    from django.conf import settings
+    from django.db import connection
+
+    from portal.celery import app
+
+    db = connection.settings_dict
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "CELERY_TASK_ALWAYS_EAGER": "false"}
+    if db["ENGINE"].endswith("sqlite3"):
+        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
+    else:
+        host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        env["DATABASE_URL"] = f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{host}/{db['NAME']}"
+    broker_dir = None
+    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        broker_dir = tempfile.mkdtemp(prefix="keystone-broker-")
+        env["BROKER_DIR"] = broker_dir
+        options = {
+            "data_folder_in": f"{broker_dir}/queue",
+            "data_folder_out": f"{broker_dir}/queue",
+            "control_folder": f"{broker_dir}/control",
+            "processed_folder": f"{broker_dir}/processed",
+            "store_processed": False,
+        }
+        for key in ("data_folder_in", "control_folder", "processed_folder"):
+            Path(options[key]).mkdir(parents=True, exist_ok=True)
+        saved_options = dict(app.conf.broker_transport_options or {})
+        app.conf.broker_transport_options = options
+        _reset_producer_pool(app)
+    log = Path(tempfile.mkstemp(prefix="keystone-worker-", suffix=".log")[1])
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "-P",
+            "solo",
+            "-l",
+            "info",
+            "--without-gossip",
+            "--without-mingle",
+            "-Q",
+            "celery",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while "ready." not in log.read_text() and time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"Celery worker exited early:\n{log.read_text()}")
+        time.sleep(0.2)
+    if "ready." not in log.read_text():
+        proc.kill()
+        pytest.fail(f"Celery worker did not start:\n{log.read_text()}")
+    yield proc, log
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    if broker_dir:
+        app.conf.broker_transport_options = saved_options
+        _reset_producer_pool(app)
+        shutil.rmtree(broker_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def celery_worker(celery_worker_process, transactional_db):
+    """Use in tests marked ``worker``: tasks enqueued by the code under test go to the real worker."""
+    from portal.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield celery_worker_process
+    app.conf.task_always_eager = previous
+
+
+def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):
+    """Poll until ``predicate()`` is truthy (for work done by another process); fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s")
+
+
+# ---------------------------------------------------------------- a real SMTP server (aiosmtpd)
+class _Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "message": message})
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on a free loopback port; Django's SMTP backend is pointed at it."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    inbox.port = port
+    inbox.controller = controller
+    yield inbox
+    controller.stop()

@@ -1,0 +1,29 @@
+"""factory_boy factories, one per model. Each app's factories live in a module here; import from this package."""
+
+from .metrics import ActivityFactory
+from .portal import (
+    CohortFactory,
+    CohortSessionFactory,
+    FollowFactory,
+    InvitationFactory,
+    MembershipFactory,
+    NotificationFactory,
+    ProfileFactory,
+    UserFactory,
+    facilitator_of,
+    member_of,
+)
+
+__all__ = [
+    "ActivityFactory",
+    "CohortFactory",
+    "CohortSessionFactory",
+    "FollowFactory",
+    "InvitationFactory",
+    "MembershipFactory",
+    "NotificationFactory",
+    "ProfileFactory",
+    "UserFactory",
+    "facilitator_of",
+    "member_of",
+]
