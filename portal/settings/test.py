@@ -1,5 +1,7 @@
 """Settings for the test suite: SQLite by default, PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env
 
