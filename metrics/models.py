@@ -12,6 +12,12 @@ class Activity(models.Model):
     verb = models.CharField(max_length=40)
     target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
     target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # What the target belongs to (e.g. the topic of a reply, the entry of a comment), when that matters.
+    context_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    context_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # Small facts the rollups need and may not read from other apps' tables
+    # (e.g. {"seconds": 5400} for a first response, {"round": "before"} for a survey). Never draft text.
+    data = models.JSONField(default=dict, blank=True)
     cohort = models.ForeignKey("portal.Cohort", null=True, blank=True, on_delete=models.SET_NULL)
     # The actor's management level when they acted: a later promotion does not rewrite history.
     management_level = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -17,6 +17,8 @@ def record(
     verb: Verb | str,
     target: models.Model | None = None,
     cohort=None,
+    context: models.Model | None = None,
+    data: dict | None = None,
     at: datetime | None = None,
 ) -> Activity:
     """Append one activity inside the caller's transaction.
@@ -34,6 +36,9 @@ def record(
         verb=verb.value,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
         target_id=target.pk if target is not None else None,
+        context_type=ContentType.objects.get_for_model(context) if context is not None else None,
+        context_id=context.pk if context is not None else None,
+        data=data or {},
         cohort=cohort,
         management_level=profile.management_level if profile is not None else None,
     )

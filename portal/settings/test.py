@@ -22,7 +22,8 @@ STORAGES = {
 
 # The SQLite test database is a file, so a real Celery worker process can share it (tests marked `worker`).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+    # One file per test run, so several runs on one machine never share a database.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")}
 STATIC_ROOT = None
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
