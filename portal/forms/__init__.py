@@ -1,0 +1,1 @@
+"""Forms (input validation only), one module per noun."""
