@@ -45,6 +45,13 @@ class Verb(models.TextChoices):
     REVIEW_REQUESTED = "review_requested", "Asked for a private review"
     REVIEW_COMMENTED = "review_commented", "Commented on a private review"
     NUDGED = "nudged", "Nudged a member"
+    # cohorts (portal)
+    COHORT_CREATED = "cohort_created", "Created a cohort"
+    COHORT_UPDATED = "cohort_updated", "Updated a cohort"
+    SESSION_SCHEDULED = "session_scheduled", "Scheduled a cohort session"
+    SESSION_CANCELLED = "session_cancelled", "Cancelled a cohort session"
+    MEMBER_ADDED = "member_added", "Added someone to a cohort"
+    MEMBER_REMOVED = "member_removed", "Removed someone from a cohort"
 
 
 # Verbs that count as contributing (as opposed to reading or housekeeping).
