@@ -52,10 +52,10 @@ class Verb(models.TextChoices):
     SESSION_CANCELLED = "session_cancelled", "Cancelled a cohort session"
     MEMBER_ADDED = "member_added", "Added someone to a cohort"
     MEMBER_REMOVED = "member_removed", "Removed someone from a cohort"
-
     # invitations (portal)
     INVITATION_RESENT = "invitation_resent", "Resent an invitation"
     INVITATION_REVOKED = "invitation_revoked", "Withdrew an invitation"
+
 
 # Verbs that count as contributing (as opposed to reading or housekeeping).
 CONTRIBUTION_VERBS = frozenset({Verb.TOPIC_CREATED, Verb.POST_CREATED, Verb.ENTRY_PUBLISHED, Verb.COMMENTED})
