@@ -55,6 +55,10 @@ class Verb(models.TextChoices):
     # invitations (portal)
     INVITATION_RESENT = "invitation_resent", "Resent an invitation"
     INVITATION_REVOKED = "invitation_revoked", "Withdrew an invitation"
+    # notifications
+    NOTIFICATION_OPENED = "notification_opened", "Opened a notification"
+    NOTIFICATION_SETTINGS_CHANGED = "notification_settings_changed", "Changed notification settings"
+    UNSUBSCRIBED = "unsubscribed", "Unsubscribed from an e-mail"
 
 
 # Verbs that count as contributing (as opposed to reading or housekeeping).
