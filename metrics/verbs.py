@@ -59,7 +59,53 @@ class Verb(models.TextChoices):
     NOTIFICATION_OPENED = "notification_opened", "Opened a notification"
     NOTIFICATION_SETTINGS_CHANGED = "notification_settings_changed", "Changed notification settings"
     UNSUBSCRIBED = "unsubscribed", "Unsubscribed from an e-mail"
+    # metrics (appended): what each verb must carry is in ROLLUP_CONTRACT at the end
+    GOAL_OVERDUE = "goal_overdue", "Missed a goal deadline"
 
 
 # Verbs that count as contributing (as opposed to reading or housekeeping).
 CONTRIBUTION_VERBS = frozenset({Verb.TOPIC_CREATED, Verb.POST_CREATED, Verb.ENTRY_PUBLISHED, Verb.COMMENTED})
+
+
+# ---------------------------------------------------------------------------------------------
+# The rollup contract (metrics). Dashboards read only rollup tables built from Activity rows, so
+# each verb below must be recorded with the target, context and ``data`` keys listed, or its panel
+# stays at "no data yet". ``data`` holds small facts, never draft text. Keys marked optional may be
+# left out. Verbs not listed here need nothing beyond actor, verb and cohort.
+ROLLUP_CONTRACT: dict[str, str] = {
+    "topic_created": "target = the topic; context = its board (optional). Starts a topic's response clock.",
+    "post_created": "target = the reply; context = the topic. Replies in a released prompt's topic are its responses.",
+    "topic_first_response": (
+        "Recorded once per topic, by the forums, when someone other than the topic's author first replies. "
+        "actor = the responder; target = the reply; context = the topic; cohort = the topic's cohort; "
+        'data = {"seconds": <int, seconds from topic creation to this reply>}.'
+    ),
+    "entry_published": 'target = the entry; data = {"first": <bool, first publication of this entry>} (optional).',
+    "commented": "target = the comment; context = the entry.",
+    "policy_acknowledged": 'target = the policy version (optional); data = {"version": "<label>"} (optional).',
+    "lesson_started": 'target = the lesson; data = {"lesson": <lesson id>, "title": "<lesson title>"}.',
+    "lesson_completed": 'target = the lesson; data = {"lesson": <lesson id>, "title": "<lesson title>"}.',
+    "goal_completed": (
+        "Recorded once per person and goal when the goal is first met. target = the goal; "
+        'data = {"goal": <goal id>, "title": "<goal title>", "stage": "crawl"|"walk"|"run", '
+        '"deadline": "<YYYY-MM-DD in site time>" or null, "late": <bool, met after the deadline>}.'
+    ),
+    "goal_overdue": (
+        "Recorded once per person and goal when its deadline passes unmet (the goal job). target = the goal; "
+        'data = {"goal": <goal id>, "title": "<goal title>", "stage": "crawl"|"walk"|"run", '
+        '"deadline": "<YYYY-MM-DD>"}. A later goal_completed turns it into "done late".'
+    ),
+    "survey_answered": (
+        "Recorded once per person, survey and round. target = the response (optional); "
+        'data = {"survey": <survey id>, "round": "before"|"after", "scores": {"<item id>": <1-5>, ...}, '
+        '"audience": "leaders"|"programme", "title": "<survey title>", '
+        '"items": {"<item id>": "<item text>", ...}, "themes": {"<item id>": "<theme>", ...}}; '
+        "audience, title, items and themes are optional but without them the panels show item ids. "
+        "Individual answers are never shown to anyone but the person who gave them."
+    ),
+    "prompt_released": (
+        "actor = the facilitator who scheduled it; target = the topic the prompt became; cohort = its cohort; "
+        'data = {"prompt": <prompt id>, "title": "<prompt title>", "session": <session number or null>, '
+        '"timing": "before_session"|"after_session"|"unscheduled"}.'
+    ),
+}
