@@ -59,9 +59,16 @@ class Verb(models.TextChoices):
     NOTIFICATION_OPENED = "notification_opened", "Opened a notification"
     NOTIFICATION_SETTINGS_CHANGED = "notification_settings_changed", "Changed notification settings"
     UNSUBSCRIBED = "unsubscribed", "Unsubscribed from an e-mail"
+    # blogs (appended)
+    ENTRY_DRAFTED = "entry_drafted", "Started a blog draft"
+    COMMENT_DELETED = "comment_deleted", "Deleted a comment"
+    TAG_UNFOLLOWED = "tag_unfollowed", "Stopped following a tag"
+    FEED_TOKEN_RESET = "feed_token_reset", "Reset their private feed address"
     # metrics (appended): what each verb must carry is in ROLLUP_CONTRACT at the end
     GOAL_OVERDUE = "goal_overdue", "Missed a goal deadline"
 
+    # forums (appended)
+    TOPIC_FIRST_RESPONSE = "topic_first_response", "Gave a topic its first response"
 
 # Verbs that count as contributing (as opposed to reading or housekeeping).
 CONTRIBUTION_VERBS = frozenset({Verb.TOPIC_CREATED, Verb.POST_CREATED, Verb.ENTRY_PUBLISHED, Verb.COMMENTED})
