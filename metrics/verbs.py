@@ -66,9 +66,9 @@ class Verb(models.TextChoices):
     FEED_TOKEN_RESET = "feed_token_reset", "Reset their private feed address"
     # metrics (appended): what each verb must carry is in ROLLUP_CONTRACT at the end
     GOAL_OVERDUE = "goal_overdue", "Missed a goal deadline"
-
     # forums (appended)
     TOPIC_FIRST_RESPONSE = "topic_first_response", "Gave a topic its first response"
+
 
 # Verbs that count as contributing (as opposed to reading or housekeeping).
 CONTRIBUTION_VERBS = frozenset({Verb.TOPIC_CREATED, Verb.POST_CREATED, Verb.ENTRY_PUBLISHED, Verb.COMMENTED})
