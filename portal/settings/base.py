@@ -261,3 +261,38 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- blogs
+# Reading-time estimate on entries ("4 min read").
+BLOGS_WORDS_PER_MINUTE = env.int("BLOGS_WORDS_PER_MINUTE", default=200)
+# Entries per page on blog homes, tag pages and the Following stream.
+BLOGS_PAGE_SIZE = env.int("BLOGS_PAGE_SIZE", default=20)
+# Items in each Atom/RSS feed.
+BLOGS_FEED_ITEMS = env.int("BLOGS_FEED_ITEMS", default=30)
+# Followers notified per background task when an entry is published.
+BLOGS_FANOUT_BATCH = env.int("BLOGS_FANOUT_BATCH", default=200)
+
+# --- notifications
+# Seconds an immediate e-mail waits before it is rendered, so a burst of replies shares one e-mail.
+NOTIFICATION_EMAIL_DELAY = env.int("NOTIFICATION_EMAIL_DELAY", default=60)
+# Local hour (in each person's Profile.timezone) at which daily and weekly digests go out.
+NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=8)
+# Day of the weekly digest: 0 = Monday … 6 = Sunday.
+NOTIFICATION_WEEKLY_DIGEST_DAY = env.int("NOTIFICATION_WEEKLY_DIGEST_DAY", default=0)
+# Retries of one failed send (exponential back-off up to 10 minutes) before the sweeper takes over.
+NOTIFICATION_EMAIL_MAX_RETRIES = env.int("NOTIFICATION_EMAIL_MAX_RETRIES", default=8)
+# Seconds Django's SMTP backend waits for the server before giving up (and retrying later).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+
+# --- forums
+# Distinct members whose open flags hide a post automatically, pending a moderator's review.
+FORUM_AUTO_HIDE_FLAGS = env.int("FORUM_AUTO_HIDE_FLAGS", default=3)
+FORUM_TOPICS_PER_PAGE = env.int("FORUM_TOPICS_PER_PAGE", default=30)
+FORUM_POSTS_PER_PAGE = env.int("FORUM_POSTS_PER_PAGE", default=20)
+# Visible characters in one post (the composer shows a count against it).
+FORUM_POST_MAX_CHARS = env.int("FORUM_POST_MAX_CHARS", default=20_000)
+# The same text posted again by the same person within this many seconds is a double submit.
+FORUM_DUPLICATE_WINDOW_SECONDS = env.int("FORUM_DUPLICATE_WINDOW_SECONDS", default=60)
+# How often the composer saves a draft while someone types.
+FORUM_DRAFT_AUTOSAVE_SECONDS = env.int("FORUM_DRAFT_AUTOSAVE_SECONDS", default=5)
+FORUM_MAX_IMAGES_PER_POST = env.int("FORUM_MAX_IMAGES_PER_POST", default=6)
