@@ -296,3 +296,14 @@ FORUM_DUPLICATE_WINDOW_SECONDS = env.int("FORUM_DUPLICATE_WINDOW_SECONDS", defau
 # How often the composer saves a draft while someone types.
 FORUM_DRAFT_AUTOSAVE_SECONDS = env.int("FORUM_DRAFT_AUTOSAVE_SECONDS", default=5)
 FORUM_MAX_IMAGES_PER_POST = env.int("FORUM_MAX_IMAGES_PER_POST", default=6)
+
+# --- invitations and sign-in
+# At most this many people, and this many bytes, in one invitation CSV upload.
+INVITATION_CSV_MAX_ROWS = env.int("INVITATION_CSV_MAX_ROWS", default=500)
+INVITATION_CSV_MAX_BYTES = env.int("INVITATION_CSV_MAX_BYTES", default=1024 * 1024)
+# Sign-up through an invitation must use the invited address (portal.forms.invitations).
+ACCOUNT_FORMS = {"signup": "portal.forms.invitations.InvitedSignupForm"}
+# allauth has no on/off switch of its own: its limits apply unless ACCOUNT_RATE_LIMITS is False.
+# They are counted in the default cache, which is Redis in production, so they hold across instances.
+if not ACCOUNT_RATE_LIMITS_ENABLED:
+    ACCOUNT_RATE_LIMITS = False

@@ -13,6 +13,7 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 if not env("EMAIL_URL", default=""):
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ACCOUNT_RATE_LIMITS_ENABLED = False
+ACCOUNT_RATE_LIMITS = False  # allauth reads this one; tests that check the limits switch them back on
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 # Browser tests serve static files from the source folders (the manifest storage 404s under live_server).
 STORAGES = {
