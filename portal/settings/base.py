@@ -307,3 +307,16 @@ ACCOUNT_FORMS = {"signup": "portal.forms.invitations.InvitedSignupForm"}
 # They are counted in the default cache, which is Redis in production, so they hold across instances.
 if not ACCOUNT_RATE_LIMITS_ENABLED:
     ACCOUNT_RATE_LIMITS = False
+
+# --- metrics
+# Privacy floor: a dashboard, export or sponsor e-mail figure describing fewer people than this is suppressed.
+METRICS_MIN_GROUP_SIZE = env.int("METRICS_MIN_GROUP_SIZE", default=5)
+# Minutes between incremental rollup runs (the beat job).
+METRICS_ROLLUP_MINUTES = env.int("METRICS_ROLLUP_MINUTES", default=5)
+# Activities per rollup transaction; a backlog is worked through in several batches.
+METRICS_ROLLUP_BATCH = env.int("METRICS_ROLLUP_BATCH", default=50_000)
+# How long an id skipped by the watermark (not yet committed) is looked for again before it is deemed rolled back.
+METRICS_ROLLUP_GAP_SECONDS = env.int("METRICS_ROLLUP_GAP_SECONDS", default=3600)
+# Weekly sponsor summaries go out on this weekday (0 = Monday) at this local hour, for the week just ended.
+METRICS_SUMMARY_WEEKDAY = env.int("METRICS_SUMMARY_WEEKDAY", default=0)
+METRICS_SUMMARY_HOUR = env.int("METRICS_SUMMARY_HOUR", default=7)

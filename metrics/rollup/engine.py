@@ -1,0 +1,236 @@
+"""The rollup engine: incremental by Activity id watermark, idempotent, one transaction per batch."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from ..definitions import (
+    ALL_MILESTONE_VERBS,
+    GOAL_COMPLETED,
+    GOAL_OVERDUE,
+    LESSON_COMPLETED,
+    LESSON_STARTED,
+    POST_CREATED,
+    PROMPT_RELEASED,
+    SURVEY_ANSWERED,
+    TOPIC_CREATED,
+    TOPIC_FIRST_RESPONSE,
+)
+from ..models import (
+    Activity,
+    ActorFirst,
+    DailyActor,
+    DailyVerbCount,
+    GoalStatus,
+    LessonProgress,
+    PromptRollup,
+    RollupGap,
+    RollupState,
+    SurveyInfo,
+    SurveyItemInfo,
+    SurveyScore,
+    TopicResponse,
+)
+from .common import Snapshot, chunks, local_day, site_tz
+from .days import reaggregate_days
+from .entities import refresh_firsts, refresh_goals, refresh_lessons, refresh_prompts, refresh_surveys, refresh_topics
+from .members import refresh_members
+
+log = logging.getLogger(__name__)
+STATE = "activity"
+# A rebuild records at most this many missing ids as gaps: only recent ids can be in flight.
+MAX_GAPS = 10_000
+
+
+@dataclass
+class RollupResult:
+    processed: int = 0
+    days: int = 0
+    batches: int = 0
+    watermark: int = 0
+    gaps: int = 0
+    rebuilt: bool = False
+    skipped: bool = False  # another run held the lock
+
+
+def _lock_state(*, wait: bool) -> RollupState | None:
+    RollupState.objects.get_or_create(name=STATE)
+    qs = RollupState.objects.select_for_update(skip_locked=not wait)
+    return qs.filter(name=STATE).first()
+
+
+@dataclass
+class Touched:
+    """What one batch of new activity touches: only these are recomputed."""
+
+    days: set
+    firsts: set
+    topics: set
+    prompts: set
+    goals: set
+    lessons: set
+    surveys: set
+
+    @classmethod
+    def from_rows(cls, rows) -> Touched:
+        t = cls(set(), set(), set(), set(), set(), set(), set())
+        for _id, created_at, verb, actor_id, target_type, target_id, context_type, context_id in rows:
+            t.days.add(local_day(created_at))
+            if verb in ALL_MILESTONE_VERBS:
+                t.firsts.add(actor_id)
+            if verb == TOPIC_CREATED and target_type:
+                t.topics.add((target_type, target_id))
+            elif verb == TOPIC_FIRST_RESPONSE and context_type:
+                t.topics.add((context_type, context_id))
+            if verb == PROMPT_RELEASED and target_type:
+                t.prompts.add((target_type, target_id))
+            elif verb == POST_CREATED and context_type:
+                t.prompts.add((context_type, context_id))
+            if verb in (GOAL_COMPLETED, GOAL_OVERDUE):
+                t.goals.add(actor_id)
+            elif verb in (LESSON_STARTED, LESSON_COMPLETED):
+                t.lessons.add(actor_id)
+            elif verb == SURVEY_ANSWERED:
+                t.surveys.add(actor_id)
+        return t
+
+
+def _apply(touched: Touched | None, snapshot: Snapshot, days: set) -> None:
+    """Recompute everything ``touched`` names (None: everything) from Activity."""
+    reaggregate_days(days, snapshot)
+    refresh_firsts(touched.firsts if touched else None)
+    refresh_topics(touched.topics if touched else None, snapshot)
+    refresh_prompts(touched.prompts if touched else None, snapshot)
+    refresh_goals(touched.goals if touched else None, snapshot)
+    refresh_lessons(touched.lessons if touched else None, snapshot)
+    refresh_surveys(touched.surveys if touched else None, snapshot)
+    refresh_members()
+
+
+def _record_gaps(missing: list[int], now) -> int:
+    RollupGap.objects.bulk_create(
+        [RollupGap(activity_id=i, noticed_at=now) for i in missing[-MAX_GAPS:]], ignore_conflicts=True
+    )
+    return len(missing[-MAX_GAPS:])
+
+
+def _incremental_batch(batch_size: int, wait: bool) -> RollupResult:
+    columns = ("id", "created_at", "verb", "actor_id", "target_type_id", "target_id", "context_type_id", "context_id")
+    with transaction.atomic():
+        state = _lock_state(wait=wait)
+        if state is None:
+            return RollupResult(skipped=True)
+        now = timezone.now()
+        mark = state.last_activity_id
+        rows = list(Activity.objects.filter(id__gt=mark).order_by("id").values_list(*columns)[:batch_size])
+        gap_ids = list(RollupGap.objects.values_list("activity_id", flat=True))
+        late = []
+        for batch in chunks(gap_ids, 500):
+            late.extend(Activity.objects.filter(id__in=batch).values_list(*columns))
+        new_mark = rows[-1][0] if rows else mark
+        seen = {row[0] for row in rows}
+        missing = [i for i in range(mark + 1, new_mark + 1) if i not in seen]
+        if late:
+            RollupGap.objects.filter(activity_id__in=[row[0] for row in late]).delete()
+        RollupGap.objects.filter(noticed_at__lt=now - timedelta(seconds=settings.METRICS_ROLLUP_GAP_SECONDS)).delete()
+        gaps = _record_gaps(missing, now)
+        touched = Touched.from_rows(rows + late)
+        if rows or late:
+            _apply(touched, Snapshot(), touched.days)
+        else:
+            refresh_members()  # people tables change without activity (a new member, a new department)
+        state.last_activity_id = new_mark
+        state.last_run_at = now
+        state.save(update_fields=["last_activity_id", "last_run_at"])
+    return RollupResult(
+        processed=len(rows) + len(late), days=len(touched.days), batches=1, watermark=new_mark, gaps=gaps
+    )
+
+
+def rollup_run(*, rebuild: bool = False, batch_size: int | None = None, wait: bool = False) -> RollupResult:
+    """Bring every rollup table up to date with Activity.
+
+    Incremental (default): processes activities above the watermark (plus late ids below it) in
+    batches of ``batch_size``, each in one transaction that recomputes the whole days, topics,
+    prompts and people it touched and moves the watermark; a crash rolls the batch back, and
+    running again gives identical rows. If another run holds the lock, returns ``skipped``
+    unless ``wait``.
+
+    ``rebuild=True`` recomputes every table from scratch in one transaction; it gives the same
+    rows as the incremental path.
+    """
+    if rebuild:
+        return _rebuild()
+    batch_size = batch_size or settings.METRICS_ROLLUP_BATCH
+    total = RollupResult()
+    while True:
+        result = _incremental_batch(batch_size, wait)
+        if result.skipped:
+            total.skipped = total.batches == 0
+            break
+        total.processed += result.processed
+        total.days += result.days
+        total.batches += 1
+        total.gaps += result.gaps
+        total.watermark = result.watermark
+        if result.processed < batch_size:
+            break
+    return total
+
+
+ROLLUP_MODELS = (
+    DailyVerbCount,
+    DailyActor,
+    ActorFirst,
+    TopicResponse,
+    PromptRollup,
+    GoalStatus,
+    LessonProgress,
+    SurveyScore,
+    SurveyInfo,
+    SurveyItemInfo,
+)
+
+
+def _rebuild() -> RollupResult:
+    with transaction.atomic():
+        state = _lock_state(wait=True)
+        now = timezone.now()
+        previous = state.last_activity_id
+        top = Activity.objects.aggregate(top=Max("id"))["top"] or 0
+        for model in ROLLUP_MODELS:
+            model.objects.all().delete()
+        days = set(
+            Activity.objects.filter(id__lte=top)
+            .annotate(local_day=TruncDate("created_at", tzinfo=site_tz()))
+            .values_list("local_day", flat=True)
+            .distinct()
+            .order_by()
+        )
+        _apply(None, Snapshot(), days)
+        # Ids above the old watermark that are not visible yet may still commit: remember them.
+        start = min(previous, top)
+        visible = Activity.objects.filter(id__gt=start, id__lte=top).count()
+        missing: list[int] = []
+        if visible != top - start:
+            ids = set(Activity.objects.filter(id__gt=start, id__lte=top).values_list("id", flat=True))
+            missing = [i for i in range(start + 1, top + 1) if i not in ids]
+        present = []
+        for batch in chunks(list(RollupGap.objects.values_list("activity_id", flat=True)), 500):
+            present.extend(Activity.objects.filter(id__in=batch).values_list("id", flat=True))
+        RollupGap.objects.filter(activity_id__in=present).delete()
+        gaps = _record_gaps(missing, now)
+        state.last_activity_id = top
+        state.last_run_at = now
+        state.last_rebuild_at = now
+        state.save()
+    processed = Activity.objects.filter(id__lte=top).count()
+    return RollupResult(processed=processed, days=len(days), batches=1, watermark=top, gaps=gaps, rebuilt=True)

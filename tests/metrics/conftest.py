@@ -1,0 +1,80 @@
+"""Shared helpers for the metrics tests: generated history and a content-only snapshot of every rollup table."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from metrics.models import Activity, MemberStatus, PromptResponse, RollupState
+from metrics.rollup import ROLLUP_MODELS
+from portal.models import Cohort
+from tests.factories import CohortFactory, UserFactory, member_of
+from tests.factories.metrics import history_rows
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def snapshot_tables() -> dict[str, list[tuple]]:
+    """Every rollup row by content (no primary keys), so two runs can be compared exactly."""
+    tables = {}
+    for model in (*ROLLUP_MODELS, MemberStatus):
+        names = [f.attname for f in model._meta.concrete_fields if not f.primary_key or f.name == "survey_id"]
+        tables[model.__name__] = sorted(
+            (tuple(str(v) for v in row) for row in model.objects.values_list(*names)), key=str
+        )
+    tables["PromptResponse"] = sorted(
+        (
+            (r.prompt.topic_id, r.management_level, r.department, r.role, r.responses, r.responders)
+            for r in PromptResponse.objects.select_related("prompt")
+        ),
+        key=str,
+    )
+    return tables
+
+
+class History:
+    """A seeded random organisation: two cohorts, people at three levels in two departments."""
+
+    def __init__(self, seed: int, people: int = 18):
+        self.rng = random.Random(seed)
+        self.cohorts: list[Cohort] = [CohortFactory(), CohortFactory()]
+        self.people = []
+        for i in range(people):
+            cohort = self.cohorts[i % 2]
+            person = member_of(
+                cohort, profile__management_level=1 + i % 3, profile__department=["Operations", "Finance"][i % 2]
+            )
+            self.people.append((person.pk, cohort.pk, person.profile.management_level))
+        facilitator = UserFactory(roles=("facilitator",))
+        self.people.append((facilitator.pk, self.cohorts[0].pk, None))
+        self.topic_type = ContentType.objects.get_for_model(Cohort)
+
+    def add(self, n: int, start: datetime, days: int) -> list[Activity]:
+        rows = history_rows(rng=self.rng, n=n, actors=self.people, start=start, days=days, topic_type=self.topic_type)
+        return Activity.objects.bulk_create(rows)
+
+
+@pytest.fixture
+def history(db):
+    return History
+
+
+@pytest.fixture
+def watermark(db):
+    def read() -> int:
+        state = RollupState.objects.filter(name="activity").first()
+        return state.last_activity_id if state else 0
+
+    return read
+
+
+def summer_start() -> datetime:
+    return datetime(2026, 6, 1, 0, 0, tzinfo=LONDON)
+
+
+def days_before(moment: datetime, days: int) -> datetime:
+    return moment - timedelta(days=days)

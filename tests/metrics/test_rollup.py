@@ -1,0 +1,333 @@
+"""The rollup engine against a direct recount of raw activity: days, people, topics, milestones."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from metrics.definitions import ACTOR_COUNTERS, MILESTONE_VERBS, NON_ENGAGEMENT
+from metrics.models import (
+    Activity,
+    ActorFirst,
+    DailyActor,
+    DailyVerbCount,
+    GoalStatus,
+    LessonProgress,
+    MemberStatus,
+    PromptResponse,
+    PromptRollup,
+    RollupGap,
+    SurveyScore,
+    TopicResponse,
+)
+from metrics.rollup import rollup_run
+from portal.models import Cohort, Profile, Role
+from tests.factories import ActivityFactory, member_of
+
+from .conftest import snapshot_tables
+
+LONDON = ZoneInfo("Europe/London")
+START = datetime(2026, 5, 20, tzinfo=ZoneInfo("UTC"))
+
+
+def role_of(actor_id: int, team: set[int]) -> str:
+    return "team" if actor_id in team else "leader"
+
+
+def recount_days() -> tuple[dict, dict]:
+    """DailyVerbCount and DailyActor as a person would count them, one activity at a time."""
+    departments = dict(Profile.objects.values_list("user_id", "department"))
+    team = set(Profile.objects.filter(user__groups__name=Role.FACILITATOR).values_list("user_id", flat=True))
+    verbs: dict[tuple, list] = defaultdict(lambda: [0, set()])
+    actors: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
+    for a in Activity.objects.all():
+        day = a.created_at.astimezone(LONDON).date()
+        dims = (day, a.cohort_id, a.management_level, departments.get(a.actor_id, ""), role_of(a.actor_id, team))
+        verbs[(*dims, a.verb)][0] += 1
+        verbs[(*dims, a.verb)][1].add(a.actor_id)
+        counters = actors[(*dims, a.actor_id)]
+        if a.verb not in NON_ENGAGEMENT:
+            counters["actions"] += 1
+        for column, members in ACTOR_COUNTERS.items():
+            if a.verb in members:
+                counters[column] += 1
+    return (
+        {key: (n, len(people)) for key, (n, people) in verbs.items()},
+        {key: {c: v for c, v in counters.items() if v} for key, counters in actors.items()},
+    )
+
+
+def stored_days() -> tuple[dict, dict]:
+    verbs = {
+        (r.day, r.cohort_id, r.management_level, r.department, r.role, r.verb): (r.count, r.actors)
+        for r in DailyVerbCount.objects.all()
+    }
+    columns = ["actions", *ACTOR_COUNTERS]
+    actors = {
+        (r.day, r.cohort_id, r.management_level, r.department, r.role, r.actor_id): {
+            c: getattr(r, c) for c in columns if getattr(r, c)
+        }
+        for r in DailyActor.objects.all()
+    }
+    return verbs, actors
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_day_tables_equal_a_direct_recount(history, seed):
+    org = history(seed)
+    org.add(1500, START, 60)
+    rollup_run(batch_size=400)
+    assert stored_days() == recount_days()
+    # The per-week rows agree with the days they hold.
+    assert all(r.week == r.day - timedelta(days=r.day.weekday()) for r in DailyActor.objects.all())
+
+
+@pytest.mark.django_db
+def test_late_evening_utc_in_london_summer_counts_for_the_next_local_day(leader, cohort):
+    # 23:30 UTC on 10 July is 00:30 on 11 July in London (BST); 23:30 UTC on 10 January is still 10 January.
+    ActivityFactory(
+        actor=leader,
+        cohort=cohort,
+        verb="post_created",
+        created_at=datetime(2026, 7, 10, 23, 30, tzinfo=ZoneInfo("UTC")),
+    )
+    ActivityFactory(
+        actor=leader,
+        cohort=cohort,
+        verb="post_created",
+        created_at=datetime(2026, 1, 10, 23, 30, tzinfo=ZoneInfo("UTC")),
+    )
+    ActivityFactory(
+        actor=leader,
+        cohort=cohort,
+        verb="post_created",
+        created_at=datetime(2026, 7, 10, 22, 59, tzinfo=ZoneInfo("UTC")),
+    )
+    rollup_run()
+    days = sorted(DailyVerbCount.objects.values_list("day", "count"))
+    assert days == [(date(2026, 1, 10), 1), (date(2026, 7, 10), 1), (date(2026, 7, 11), 1)]
+
+
+@pytest.mark.django_db
+def test_incremental_runs_with_late_rows_equal_a_rebuild(history, watermark):
+    org = history(7)
+    org.add(600, START, 30)
+    rollup_run(batch_size=250)
+    # New activity today, and late rows: a new id with a created_at on an old, already rolled-up day.
+    org.add(300, START + timedelta(days=30), 5)
+    org.add(80, START, 3)
+    rollup_run(batch_size=250)
+    org.add(120, START + timedelta(days=10), 1)
+    incremental_mark = rollup_run(batch_size=1000).watermark
+    incremental = snapshot_tables()
+    assert stored_days() == recount_days()
+    assert rollup_run(rebuild=True).watermark == incremental_mark == watermark()
+    assert snapshot_tables() == incremental
+
+
+@pytest.mark.django_db
+def test_running_twice_gives_identical_rows(history):
+    org = history(11)
+    org.add(500, START, 20)
+    first = rollup_run()
+    once = snapshot_tables()
+    second = rollup_run()
+    assert second.processed == 0
+    assert snapshot_tables() == once
+    assert first.processed == 500
+
+
+@pytest.mark.django_db
+def test_a_crash_mid_batch_leaves_the_tables_and_watermark_as_they_were(history, watermark, monkeypatch):
+    org = history(5)
+    org.add(300, START, 10)
+    rollup_run()
+    before, mark = snapshot_tables(), watermark()
+    org.add(200, START + timedelta(days=9), 4)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("worker lost mid-batch")
+
+    # Days are rewritten first; the crash happens after that, in the same transaction.
+    monkeypatch.setattr("metrics.rollup.engine.refresh_prompts", boom)
+    with pytest.raises(RuntimeError):
+        rollup_run()
+    assert snapshot_tables() == before
+    assert watermark() == mark
+    monkeypatch.undo()
+    rollup_run()
+    after_retry = snapshot_tables()
+    rollup_run(rebuild=True)
+    assert snapshot_tables() == after_retry
+
+
+@pytest.mark.django_db
+def test_an_id_committed_after_the_watermark_passed_it_is_still_counted(leader, cohort, watermark):
+    first = ActivityFactory(actor=leader, cohort=cohort, created_at=START)
+    # id first+2 commits first (a slower transaction still holds first+1).
+    ActivityFactory(id=first.pk + 2, actor=leader, cohort=cohort, created_at=START)
+    rollup_run()
+    assert watermark() == first.pk + 2
+    assert list(RollupGap.objects.values_list("activity_id", flat=True)) == [first.pk + 1]
+    assert DailyVerbCount.objects.get().count == 2
+    ActivityFactory(id=first.pk + 1, actor=leader, cohort=cohort, created_at=START - timedelta(days=3))
+    result = rollup_run()
+    assert result.processed == 1
+    assert not RollupGap.objects.exists()
+    assert sorted(DailyVerbCount.objects.values_list("count", flat=True)) == [1, 2]
+
+
+@pytest.mark.django_db
+def test_forgotten_gaps_expire(leader, cohort, settings):
+    settings.METRICS_ROLLUP_GAP_SECONDS = 0
+    first = ActivityFactory(actor=leader, cohort=cohort, created_at=START)
+    ActivityFactory(id=first.pk + 5, actor=leader, cohort=cohort, created_at=START)
+    rollup_run()
+    assert RollupGap.objects.count() == 4
+    rollup_run()
+    assert not RollupGap.objects.exists()
+
+
+@pytest.mark.django_db
+def test_time_to_first_response_and_unanswered_topics(leader, other_leader, cohort):
+    topic_type = ContentType.objects.get_for_model(Cohort)
+    t0 = START
+    ActivityFactory(
+        actor=leader, cohort=cohort, verb="topic_created", target_type=topic_type, target_id=1, created_at=t0
+    )
+    ActivityFactory(
+        actor=leader, cohort=cohort, verb="topic_created", target_type=topic_type, target_id=2, created_at=t0
+    )
+    ActivityFactory(
+        actor=other_leader,
+        cohort=cohort,
+        verb="topic_first_response",
+        context_type=topic_type,
+        context_id=1,
+        target_type=topic_type,
+        target_id=99,
+        data={"seconds": 5400},
+        created_at=t0 + timedelta(seconds=5400),
+    )
+    rollup_run()
+    answered = TopicResponse.objects.get(topic_id=1)
+    assert (answered.seconds, answered.responder_id, answered.author_id) == (5400, other_leader.pk, leader.pk)
+    assert TopicResponse.objects.get(topic_id=2).seconds is None
+    # The answer to topic 2 arrives later and only that topic is recomputed.
+    ActivityFactory(
+        actor=other_leader,
+        cohort=cohort,
+        verb="topic_first_response",
+        context_type=topic_type,
+        context_id=2,
+        data={},
+        created_at=t0 + timedelta(hours=3),
+    )
+    rollup_run()
+    assert TopicResponse.objects.get(topic_id=2).seconds == 3 * 3600
+
+
+@pytest.mark.django_db
+def test_entity_rollups_equal_a_direct_recount(history):
+    org = history(3)
+    org.add(2500, START, 45)
+    rollup_run(batch_size=700)
+    activities = list(Activity.objects.order_by("created_at", "id"))
+
+    firsts = {}
+    for a in activities:
+        for milestone, verbs in MILESTONE_VERBS.items():
+            if a.verb in verbs:
+                firsts.setdefault((a.actor_id, milestone), a.created_at.astimezone(LONDON).date())
+    assert dict(((f.actor_id, f.milestone), f.day) for f in ActorFirst.objects.all()) == firsts
+
+    created, answered = {}, {}
+    for a in activities:
+        if a.verb == "topic_created":
+            created.setdefault(a.target_id, a)
+        if a.verb == "topic_first_response":
+            answered.setdefault(a.context_id, a)
+    expected = {tid: (answered[tid].data["seconds"] if tid in answered else None) for tid in created}
+    assert dict(TopicResponse.objects.values_list("topic_id", "seconds")) == expected
+
+    releases = {}
+    for a in activities:
+        if a.verb == "prompt_released":
+            releases.setdefault(a.target_id, a)
+    assert set(PromptRollup.objects.values_list("topic_id", flat=True)) == set(releases)
+    replies = defaultdict(int)
+    for a in activities:
+        if a.verb == "post_created" and a.context_id in releases:
+            replies[a.context_id] += 1
+    stored = defaultdict(int)
+    for r in PromptResponse.objects.select_related("prompt"):
+        stored[r.prompt.topic_id] += r.responses
+    assert stored == replies
+
+    goals = defaultdict(list)
+    for a in activities:
+        if a.verb in ("goal_completed", "goal_overdue"):
+            goals[(a.actor_id, a.data["goal"])].append(a)
+    expected_status = {}
+    for key, rows in goals.items():
+        done = next((r for r in rows if r.verb == "goal_completed"), None)
+        overdue = any(r.verb == "goal_overdue" for r in rows)
+        if done is None:
+            expected_status[key] = "overdue"
+        else:
+            deadline = date.fromisoformat(rows[-1].data["deadline"])
+            late = done.data["late"] or overdue or done.created_at.astimezone(LONDON).date() > deadline
+            expected_status[key] = "late" if late else "on_time"
+    assert {(g.actor_id, g.goal_id): g.status for g in GoalStatus.objects.all()} == expected_status
+
+    lessons = {}
+    for a in activities:
+        if a.verb == "lesson_completed":
+            lessons.setdefault((a.actor_id, a.data["lesson"]), a.created_at.astimezone(LONDON).date())
+    stored_lessons = {
+        (p.actor_id, p.lesson_id): p.completed_on for p in LessonProgress.objects.filter(completed_on__isnull=False)
+    }
+    assert stored_lessons == lessons
+
+    answers = {}
+    for a in activities:
+        if a.verb == "survey_answered":
+            for item, score in a.data["scores"].items():
+                answers[(a.actor_id, item, a.data["round"])] = score
+    stored_scores = {}
+    for s in SurveyScore.objects.all():
+        if s.before is not None:
+            stored_scores[(s.actor_id, s.item_key, "before")] = s.before
+        if s.after is not None:
+            stored_scores[(s.actor_id, s.item_key, "after")] = s.after
+    assert stored_scores == answers
+
+
+@pytest.mark.django_db
+def test_member_status_lists_members_and_outstanding_invitations(cohort, leader):
+    from tests.factories import InvitationFactory
+
+    InvitationFactory(cohort=cohort, email="new.person@keystone.example")
+    InvitationFactory(cohort=cohort, email="New.Person@keystone.example")  # a second invitation, same person
+    InvitationFactory(cohort=cohort, email=leader.email)  # already a member: not counted twice
+    ActivityFactory(actor=leader, cohort=cohort, verb="signed_in", created_at=START)
+    rollup_run()
+    rows = {m.person_key[0]: m for m in MemberStatus.objects.filter(cohort=cohort)}
+    assert MemberStatus.objects.filter(cohort=cohort).count() == 2
+    assert rows["u"].actor_id == leader.pk
+    assert rows["u"].signed_in_on == START.astimezone(LONDON).date()
+    assert rows["i"].actor_id is None and rows["i"].signed_in_on is None
+
+
+@pytest.mark.django_db
+def test_a_new_member_appears_without_any_new_activity(cohort, leader):
+    rollup_run()
+    assert MemberStatus.objects.count() == 1
+    member_of(cohort)
+    rollup_run()
+    assert MemberStatus.objects.count() == 2
