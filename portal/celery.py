@@ -27,3 +27,40 @@ def _prepare_filesystem_broker(sender, **kwargs):
 app.conf.beat_schedule = {
     "broker-heartbeat": {"task": "portal.tasks.heartbeat", "schedule": crontab(minute="*")},
 }
+
+# Notifications: immediate e-mails and digests live in portal/notifications_tasks.py.
+app.autodiscover_tasks(["portal"], related_name="notifications_tasks")
+app.conf.beat_schedule.update(
+    {
+        # Digests go out at 08:00 in each person's own time zone: check every quarter hour who is due.
+        "notification-digests": {"task": "portal.notifications.send_due_digests", "schedule": crontab(minute="*/15")},
+        # Restart e-mails whose retries ran out while the mail server was down, or that the broker lost.
+        "notification-email-sweep": {"task": "portal.notifications.sweep", "schedule": crontab(minute="*/10")},
+    }
+)
+
+# Onboarding: goal deadline reminders (each person and stage once) and survey after rounds (each round once).
+app.conf.beat_schedule.update(
+    {
+        "onboarding-goal-reminders": {"task": "onboarding.tasks.goal_reminders", "schedule": crontab(minute=5)},
+        "onboarding-survey-rounds": {"task": "onboarding.tasks.survey_rounds", "schedule": crontab(minute="*/15")},
+    }
+)
+
+# Metrics: incremental rollups every METRICS_ROLLUP_MINUTES; sponsor summaries checked hourly (each sent once a week).
+@app.on_after_configure.connect
+def _metrics_schedule(sender, **kwargs):
+    from django.conf import settings
+
+    sender.conf.beat_schedule.update(
+        {
+            "metrics-rollup": {
+                "task": "metrics.tasks.rollup",
+                "schedule": crontab(minute=f"*/{settings.METRICS_ROLLUP_MINUTES}"),
+            },
+            "metrics-sponsor-summaries": {
+                "task": "metrics.tasks.sponsor_summaries_due",
+                "schedule": crontab(minute=20),
+            },
+        }
+    )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("people/", include(("portal.urls_people", "people"))),
     path("invitations/", include(("portal.urls_invitations", "invitations"))),
+    path("notifications/", include(("portal.urls_notifications", "notifications"))),
     path("boards/", include("forums.urls")),
     path("blogs/", include("blogs.urls")),
     path("learn/", include("onboarding.urls")),

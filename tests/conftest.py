@@ -161,7 +161,7 @@ def _reset_producer_pool(app):
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
+def celery_worker_process(django_db_setup, django_db_blocker, worker_smtp_port):
     """Start ``celery worker`` against the test database and the configured broker.
 
     On SQLite the test database is a file (see settings.test), so the worker shares it; without
@@ -174,6 +174,8 @@ def celery_worker_process(django_db_setup, django_db_blocker):
 
     db = connection.settings_dict
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "CELERY_TASK_ALWAYS_EAGER": "false"}
+    # The worker e-mails over SMTP to the `worker_smtp` fixture's port (nothing listens until a test starts it).
+    env.setdefault("EMAIL_URL", f"smtp://127.0.0.1:{worker_smtp_port}")
     if db["ENGINE"].endswith("sqlite3"):
         env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
     else:
@@ -297,3 +299,60 @@ def smtp_server(settings):
     inbox.controller = controller
     yield inbox
     controller.stop()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def worker_smtp_port():
+    """The SMTP port the real Celery worker sends to (its EMAIL_URL), fixed for the whole session."""
+    return _free_port()
+
+
+class SmtpSink:
+    """An aiosmtpd server on a fixed port that a test can start and stop (to play "the mail server is down")."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.inbox = _Inbox()
+        self.controller = None
+
+    @property
+    def messages(self):
+        return self.inbox.messages
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        if self.controller is None:
+            self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+            self.controller.start()
+        return self
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def worker_smtp(worker_smtp_port, settings):
+    """The SMTP server the worker process mails to, NOT started: call ``.start()`` (and ``.stop()``).
+
+    The test process's own e-mail settings point at it too, so in-process and worker sends agree.
+    """
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = worker_smtp_port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    sink = SmtpSink(worker_smtp_port)
+    yield sink
+    sink.stop()
