@@ -195,7 +195,8 @@ def plan_history(start: datetime, rng: random.Random) -> HistoryPlan:
         if person.sponsor_of is not None:
             joined = start + timedelta(minutes=20 + person.sponsor_of * 7)
         elif person.kind == "leader":
-            joined = moment(person.join_day)
+            # Nobody joins a cohort before it exists (created at the first moment of the history).
+            joined = max(moment(person.join_day), start + timedelta(minutes=45))
         plan.joins[person.email] = joined
         sessions = set(session_days(person.traits.cohort_index)) if person.traits.cohort_index is not None else set()
         moments = []
