@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from .. import permissions
 from ..models import Profile
+from .people import people_you_may_know
 
 
 def next_steps(user) -> list[dict]:
@@ -28,4 +30,7 @@ def next_steps(user) -> list[dict]:
 
 
 def home_context(user) -> dict:
-    return {"next_steps": next_steps(user)}
+    return {
+        "next_steps": next_steps(user),
+        "people_you_may_know": people_you_may_know(user, permissions.member_cohort_ids(user)),
+    }
