@@ -1,10 +1,33 @@
 """django-allauth integration: who may sign up, and what happens when they do."""
 
-from allauth.account.adapter import DefaultAccountAdapter
+from __future__ import annotations
+
+from allauth.account.adapter import DefaultAccountAdapter, get_adapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.urls import NoReverseMatch, reverse
 
 INVITATION_SESSION_KEY = "keystone_invitation_token"
+
+
+def invitation_from_session(request):
+    """The still-usable invitation whose link this browser followed, if any."""
+    from .selectors.invitations import usable_invitation
+
+    session = getattr(request, "session", None)
+    if session is None:
+        return None
+    return usable_invitation(session.get(INVITATION_SESSION_KEY))
+
+
+def remember_invitation(request, invitation) -> None:
+    """Keep the invitation for the sign-up that follows.
+
+    The link reached the person through the invited address, so allauth is told that address is
+    verified (no second confirmation e-mail) and pre-fills it on the sign-up form.
+    """
+    request.session[INVITATION_SESSION_KEY] = invitation.token
+    get_adapter(request).stash_verified_email(request, invitation.email)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -12,9 +35,7 @@ class AccountAdapter(DefaultAccountAdapter):
         """Sign-up is by invitation unless SIGNUP_OPEN is set."""
         if settings.ACCOUNT_SIGNUP_OPEN:
             return True
-        from .selectors.invitations import usable_invitation
-
-        return usable_invitation(request.session.get(INVITATION_SESSION_KEY)) is not None
+        return invitation_from_session(request) is not None
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
@@ -24,6 +45,13 @@ class AccountAdapter(DefaultAccountAdapter):
             profile_ensure(user=user)
             role_assign(user=user, roles=("leader",))
         return user
+
+    def get_signup_redirect_url(self, request) -> str:
+        """A new member goes straight to confirming their (pre-filled) profile."""
+        try:
+            return reverse("people:profile-edit")
+        except NoReverseMatch:
+            return super().get_signup_redirect_url(request)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
