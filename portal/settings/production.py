@@ -40,3 +40,5 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# The load balancer's health probe speaks plain HTTP inside the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
