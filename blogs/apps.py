@@ -3,3 +3,4 @@ from django.apps import AppConfig
 
 class BlogsConfig(AppConfig):
     name = "blogs"
+    verbose_name = "Blogs"

@@ -1,5 +1,14 @@
 """factory_boy factories, one per model. Each app's factories live in a module here; import from this package."""
 
+from .blogs import (  # noqa: F401
+    BlogFactory,
+    CommentFactory,
+    EntryFactory,
+    EntryReadFactory,
+    FeedTokenFactory,
+    TagFactory,
+    TagFollowFactory,
+)
 from .metrics import ActivityFactory
 from .portal import (
     CohortFactory,

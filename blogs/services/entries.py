@@ -1,0 +1,484 @@
+"""Writing entries: create, edit, schedule, publish, unpublish, autosave, and the scheduled-publish job.
+
+Publishing has one entry point for people (``entry_publish``, ``entry_schedule``) and one for the job
+(``entry_publish_due``); both pass through ``publish_preflight`` so checks that must run before anything
+goes out (the onboarding policy gate and coach) live in one place.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.text import slugify
+
+import metrics
+from metrics.verbs import Verb
+from portal import permissions as portal_permissions
+from portal.images import ProcessedImage
+from portal.models import Cohort, User
+from portal.richtext import plain_text, sanitize
+from portal.services.people import primary_cohort
+
+from .. import permissions
+from ..models import Blog, Entry, EntryAutosave, EntryRevision, Tag
+from ..tagging import parse_tags, tag_slug
+from .blogs import blog_ensure_cohort, blog_ensure_personal
+
+logger = logging.getLogger(__name__)
+
+ACTIONS = ("save", "schedule", "publish")
+
+
+# ---------------------------------------------------------------- helpers
+def entry_cohort(entry: Entry) -> Cohort | None:
+    """The cohort an entry's activity is attributed to: its audience, its blog's cohort, or the author's."""
+    if entry.cohort_id:
+        return entry.cohort
+    if entry.blog.cohort_id:
+        return entry.blog.cohort
+    return primary_cohort(entry.author)
+
+
+def _tags_for(names: list[str]) -> list[Tag]:
+    tags = []
+    for name in names:
+        slug = tag_slug(name)
+        tag = Tag.objects.filter(slug=slug).first()
+        if tag is None:
+            tag, _ = Tag.objects.get_or_create(slug=slug, defaults={"name": name})
+        tags.append(tag)
+    return tags
+
+
+def _tags_text(entry: Entry) -> str:
+    return ", ".join(sorted(t.name for t in entry.tags.all()))
+
+
+def _unique_entry_slug(blog: Blog, base: str, exclude_pk: int | None) -> str:
+    base = (slugify(base) or "entry")[:100]
+    slug, n = base, 2
+    taken = Entry.objects.filter(blog=blog).exclude(pk=exclude_pk)
+    while taken.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def _resolve_slug(blog: Blog, requested: str, title: str, exclude_pk: int | None) -> str:
+    """A slug the writer typed must be free; one we derive from the title is made free."""
+    requested = (requested or "").strip()
+    if not requested:
+        return _unique_entry_slug(blog, title, exclude_pk)
+    slug = slugify(requested)
+    if not slug or slug != requested.lower():
+        raise ValidationError(
+            {"slug": "Use lowercase letters, numbers and hyphens only in the web address, e.g. “my-first-post”."}
+        )
+    if Entry.objects.filter(blog=blog, slug=slug).exclude(pk=exclude_pk).exists():
+        raise ValidationError(
+            {"slug": f"You already have an entry at “{slug}” on this blog. Choose another web address."}
+        )
+    return slug
+
+
+def _resolve_audience(*, actor: User, blog: Blog, visibility: str, cohort: Cohort | None) -> Cohort | None:
+    if visibility not in Entry.Visibility.values:
+        raise ValidationError({"visibility": "Choose who can read this entry."})
+    if visibility == Entry.Visibility.ORG:
+        return None
+    if blog.is_cohort:
+        return blog.cohort
+    if cohort is None:
+        raise ValidationError({"cohort": "Choose which of your cohorts can read this entry."})
+    if not permissions.audience_cohorts(actor).filter(pk=cohort.pk).exists():
+        raise ValidationError({"cohort": "You can limit an entry only to a cohort you belong to."})
+    return cohort
+
+
+def _record_revision(*, entry: Entry, editor: User) -> EntryRevision | None:
+    """Keep the saved content; a save that changed nothing adds no revision."""
+    last = entry.revisions.order_by("-number").first()
+    tags = _tags_text(entry)
+    if last and (last.title, last.summary, last.body, last.tags) == (entry.title, entry.summary, entry.body, tags):
+        return None
+    return EntryRevision.objects.create(
+        entry=entry,
+        number=(last.number + 1) if last else 1,
+        editor=editor,
+        title=entry.title,
+        summary=entry.summary,
+        body=entry.body,
+        tags=tags,
+        status=entry.status,
+    )
+
+
+def _apply_cover(entry: Entry, cover: ProcessedImage | None, remove_cover: bool) -> bool:
+    if cover is not None:
+        entry.cover.save(cover.name, cover.full, save=False)
+        entry.cover_thumb.save(cover.thumb_name, cover.thumb, save=False)
+        return True
+    if remove_cover and entry.cover:
+        entry.cover = ""
+        entry.cover_thumb = ""
+        return True
+    return False
+
+
+def _check_editable(actor: User, entry: Entry) -> None:
+    if not permissions.can_edit_entry(actor, entry):
+        raise PermissionDenied("You can edit only your own entries.")
+
+
+def publish_preflight(*, actor: User, entry: Entry) -> None:
+    """Checks that must pass before an entry may go out (now or at a scheduled time).
+
+    Raises ValidationError with a message for the writer. The onboarding app's policy gate and
+    coach check belong here, so every way of publishing passes through them.
+    """
+    if not entry.title.strip():
+        raise ValidationError({"title": "Give your entry a title before publishing."})
+    if not plain_text(entry.body) and "<img" not in entry.body:
+        raise ValidationError({"body": "Write something in the body before publishing."})
+
+
+def _announce_on_commit(entry: Entry) -> None:
+    from .. import tasks
+
+    entry_id = entry.pk
+    transaction.on_commit(lambda: tasks.entry_announce.delay(entry_id))
+
+
+# ---------------------------------------------------------------- writes
+def entry_create(
+    *,
+    actor: User,
+    title: str,
+    body: str = "",
+    summary: str = "",
+    slug: str = "",
+    tags: str | list[str] = "",
+    blog: Blog | None = None,
+    cohort_blog: Cohort | None = None,
+    visibility: str = Entry.Visibility.ORG,
+    cohort: Cohort | None = None,
+    comments_enabled: bool = True,
+    cover: ProcessedImage | None = None,
+    cover_alt: str = "",
+) -> Entry:
+    """Create a draft on ``blog``, or on the blog of ``cohort_blog`` (a cohort the writer facilitates),
+    or by default on the writer's personal blog; a blog is created with its first entry.
+
+    Guarantees: the body is sanitised; a typed slug that is taken raises a ``slug`` error instead of
+    being changed silently; nothing is written unless everything is valid; a first revision is kept.
+    """
+    if not permissions.can_write(actor):
+        raise PermissionDenied("You cannot write blog entries.")
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": "Give your entry a title (you can change it later)."})
+    tag_names = parse_tags(tags) if tags else []
+    with transaction.atomic():
+        if cohort_blog is not None:
+            if not portal_permissions.can_facilitate(actor, cohort_blog):
+                raise PermissionDenied("Only the cohort's facilitators write on its blog.")
+            blog = blog_ensure_cohort(cohort=cohort_blog)
+        if blog is None:
+            blog = blog_ensure_personal(owner=actor)
+        elif not permissions.can_write_to_blog(actor, blog):
+            raise PermissionDenied("You cannot write on this blog.")
+        entry = Entry(
+            blog=blog,
+            author=actor,
+            title=title,
+            slug=_resolve_slug(blog, slug, title, None),
+            summary=(summary or "").strip(),
+            body=sanitize(body),
+            visibility=visibility,
+            cohort=_resolve_audience(actor=actor, blog=blog, visibility=visibility, cohort=cohort),
+            comments_enabled=comments_enabled,
+            cover_alt=(cover_alt or "").strip(),
+        )
+        entry.word_count = len(plain_text(entry.body).split())
+        _apply_cover(entry, cover, False)
+        entry.save()
+        entry.tags.set(_tags_for(tag_names))
+        _record_revision(entry=entry, editor=actor)
+        EntryAutosave.objects.filter(author=actor, entry__isnull=True).delete()
+        metrics.record(actor=actor, verb=Verb.ENTRY_DRAFTED, target=entry, cohort=entry_cohort(entry))
+    return entry
+
+
+def entry_update(
+    *,
+    actor: User,
+    entry: Entry,
+    title: str,
+    body: str = "",
+    summary: str = "",
+    slug: str = "",
+    tags: str | list[str] = "",
+    visibility: str = Entry.Visibility.ORG,
+    cohort: Cohort | None = None,
+    comments_enabled: bool = True,
+    cover: ProcessedImage | None = None,
+    remove_cover: bool = False,
+    cover_alt: str = "",
+) -> Entry:
+    """Save new content for an entry, whatever its status.
+
+    Guarantees: only people who may edit it can; the body is sanitised; a revision is kept when the
+    content changed; an edit to a published entry marks it "updated" with the time and records
+    ENTRY_UPDATED; the author's autosaved working copy is discarded once the save succeeds.
+    """
+    _check_editable(actor, entry)
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": "Give your entry a title."})
+    tag_names = parse_tags(tags) if tags else []
+    with transaction.atomic():
+        entry = Entry.objects.select_for_update().select_related("blog").get(pk=entry.pk)
+        before = (entry.title, entry.summary, entry.body, _tags_text(entry))
+        entry.title = title
+        entry.slug = _resolve_slug(entry.blog, slug or entry.slug, title, entry.pk)
+        entry.summary = (summary or "").strip()
+        entry.body = sanitize(body)
+        entry.word_count = len(plain_text(entry.body).split())
+        entry.visibility = visibility
+        entry.cohort = _resolve_audience(actor=actor, blog=entry.blog, visibility=visibility, cohort=cohort)
+        entry.comments_enabled = comments_enabled
+        entry.cover_alt = (cover_alt or "").strip()
+        cover_changed = _apply_cover(entry, cover, remove_cover)
+        entry.tags.set(_tags_for(tag_names))
+        content_changed = cover_changed or before != (entry.title, entry.summary, entry.body, _tags_text(entry))
+        now = timezone.now()
+        entry.modified_at = now
+        if entry.is_published and content_changed:
+            entry.updated_at = now
+        entry.save()
+        _record_revision(entry=entry, editor=actor)
+        EntryAutosave.objects.filter(author=actor, entry=entry).delete()
+        if entry.is_published and content_changed:
+            metrics.record(actor=actor, verb=Verb.ENTRY_UPDATED, target=entry, cohort=entry_cohort(entry))
+    return entry
+
+
+def entry_schedule(*, actor: User, entry: Entry, publish_at: datetime | None) -> Entry:
+    """Schedule a draft (or reschedule) to be published by the job at ``publish_at``.
+
+    Guarantees: the time is in the future, else a ``publish_at`` error and nothing changes; a
+    published entry cannot be scheduled (unpublish it first); nothing is recorded until it publishes.
+    """
+    _check_editable(actor, entry)
+    if publish_at is None:
+        raise ValidationError({"publish_at": "Choose the date and time to publish."})
+    if timezone.is_naive(publish_at):
+        raise ValidationError({"publish_at": "Choose a date and time with a time zone."})
+    if publish_at <= timezone.now():
+        raise ValidationError({"publish_at": "That time has already passed. Choose a time in the future."})
+    with transaction.atomic():
+        entry = Entry.objects.select_for_update().select_related("blog").get(pk=entry.pk)
+        if entry.is_published:
+            raise ValidationError("This entry is already published. Unpublish it first to schedule it again.")
+        publish_preflight(actor=actor, entry=entry)
+        entry.status = Entry.Status.SCHEDULED
+        entry.publish_at = publish_at
+        entry.modified_at = timezone.now()
+        entry.save(update_fields=["status", "publish_at", "modified_at"])
+    return entry
+
+
+def entry_unschedule(*, actor: User, entry: Entry) -> Entry:
+    """Turn a scheduled entry back into a draft; it will not be published by the job."""
+    _check_editable(actor, entry)
+    with transaction.atomic():
+        entry = Entry.objects.select_for_update().get(pk=entry.pk)
+        if entry.is_scheduled:
+            entry.status = Entry.Status.DRAFT
+            entry.publish_at = None
+            entry.save(update_fields=["status", "publish_at"])
+    return entry
+
+
+def _mark_published(entry: Entry, *, actor: User, now: datetime) -> None:
+    """Flip to published and record it: the caller holds the row (lock or conditional update)."""
+    first = entry.published_at is None
+    entry.status = Entry.Status.PUBLISHED
+    entry.publish_at = None
+    if first:
+        entry.published_at = now
+    entry.modified_at = now
+    entry.save(update_fields=["status", "publish_at", "published_at", "modified_at"])
+    _after_publish(entry, actor=actor, first=first)
+
+
+def _after_publish(entry: Entry, *, actor: User, first: bool) -> None:
+    """Record the publication (in the caller's transaction) and tell followers after commit, once per entry."""
+    metrics.record(
+        actor=actor, verb=Verb.ENTRY_PUBLISHED, target=entry, cohort=entry_cohort(entry), data={"first": first}
+    )
+    if entry.announced_at is None:
+        _announce_on_commit(entry)
+
+
+def entry_publish(*, actor: User, entry: Entry) -> Entry:
+    """Publish an entry now.
+
+    Guarantees: passes ``publish_preflight``; records ENTRY_PUBLISHED once, in the same transaction;
+    followers are told (once per entry, after commit, in the background). Publishing a published
+    entry changes nothing.
+    """
+    _check_editable(actor, entry)
+    with transaction.atomic():
+        entry = Entry.objects.select_for_update().select_related("blog", "author").get(pk=entry.pk)
+        if entry.is_published:
+            return entry
+        publish_preflight(actor=actor, entry=entry)
+        _mark_published(entry, actor=actor, now=timezone.now())
+    return entry
+
+
+def entry_unpublish(*, actor: User, entry: Entry) -> Entry:
+    """Take a published entry back to draft (readers no longer see it); records ENTRY_UNPUBLISHED."""
+    _check_editable(actor, entry)
+    with transaction.atomic():
+        entry = Entry.objects.select_for_update().select_related("blog").get(pk=entry.pk)
+        if not entry.is_published:
+            return entry
+        entry.status = Entry.Status.DRAFT
+        entry.modified_at = timezone.now()
+        entry.save(update_fields=["status", "modified_at"])
+        metrics.record(actor=actor, verb=Verb.ENTRY_UNPUBLISHED, target=entry, cohort=entry_cohort(entry))
+    return entry
+
+
+def entry_save(
+    *,
+    actor: User,
+    action: str,
+    entry: Entry | None = None,
+    publish_at: datetime | None = None,
+    **content: Any,
+) -> Entry:
+    """What the editor's buttons do: save the content, then keep it a draft, schedule it or publish it.
+
+    Guarantees: all or nothing, so a schedule in the past or a failed check leaves the entry exactly
+    as it was (the editor keeps the text, and the autosave keeps a copy on the server).
+    """
+    if action not in ACTIONS:
+        raise ValidationError("Unknown action.")
+    with transaction.atomic():
+        if entry is None:
+            content.pop("remove_cover", None)
+            entry = entry_create(actor=actor, **content)
+        else:
+            entry = entry_update(actor=actor, entry=entry, **content)
+        if action == "schedule":
+            entry = entry_schedule(actor=actor, entry=entry, publish_at=publish_at)
+        elif action == "publish":
+            entry = entry_publish(actor=actor, entry=entry)
+    return entry
+
+
+def entry_comments_set(*, actor: User, entry: Entry, enabled: bool) -> Entry:
+    """Turn comments on or off for an entry (existing comments stay visible)."""
+    _check_editable(actor, entry)
+    with transaction.atomic():
+        changed = Entry.objects.filter(pk=entry.pk).exclude(comments_enabled=enabled).update(comments_enabled=enabled)
+        entry.comments_enabled = enabled
+        if changed:
+            metrics.record(
+                actor=actor,
+                verb=Verb.ENTRY_UPDATED,
+                target=entry,
+                cohort=entry_cohort(entry),
+                data={"comments_enabled": enabled},
+            )
+    return entry
+
+
+def entry_autosave(
+    *,
+    actor: User,
+    entry: Entry | None = None,
+    title: str = "",
+    slug: str = "",
+    summary: str = "",
+    body: str = "",
+    tags: str = "",
+) -> EntryAutosave:
+    """Keep the editor's unsaved text as the author's working copy (one per entry, one for a new entry).
+
+    Guarantees: never changes the entry itself; the body is sanitised like a real save. Autosave is
+    housekeeping, not an action, so it records no activity.
+    """
+    if entry is not None:
+        _check_editable(actor, entry)
+    elif not permissions.can_write(actor):
+        raise PermissionDenied("You cannot write blog entries.")
+    values = {
+        "title": (title or "")[:200],
+        "slug": (slug or "")[:120],
+        "summary": (summary or "")[:300],
+        "body": sanitize(body),
+        "tags": (tags or "")[:400],
+        "saved_at": timezone.now(),
+    }
+    with transaction.atomic():
+        autosave, _ = EntryAutosave.objects.update_or_create(author=actor, entry=entry, defaults=values)
+    return autosave
+
+
+def entry_autosave_discard(*, actor: User, entry: Entry | None = None) -> None:
+    """Throw away the author's working copy (the "discard changes" button)."""
+    with transaction.atomic():
+        EntryAutosave.objects.filter(author=actor, entry=entry).delete()
+
+
+# ---------------------------------------------------------------- the job
+def entry_publish_due(*, now: datetime | None = None, limit: int = 200) -> list[int]:
+    """Publish scheduled entries whose time has come; return the ids this call published.
+
+    Guarantees: each entry is published, and ENTRY_PUBLISHED recorded, exactly once even when the job
+    runs twice or two workers race: on PostgreSQL candidates are locked with SKIP LOCKED so workers
+    split the work, and the status flip is a conditional UPDATE that only one caller can win. The
+    activity is recorded at the moment the job publishes, by the entry's author as actor.
+    """
+    now = now or timezone.now()
+    published: list[int] = []
+    with transaction.atomic():
+        due = Entry.objects.filter(status=Entry.Status.SCHEDULED, publish_at__lte=now).order_by("publish_at", "pk")
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True, of=("self",))
+        for entry in due.select_related("blog", "author", "author__profile")[:limit]:
+            try:
+                with transaction.atomic():
+                    publish_preflight(actor=entry.author, entry=entry)
+            except ValidationError as exc:
+                # It can no longer go out (e.g. the body was emptied): back to draft, the author can fix it.
+                if Entry.objects.filter(pk=entry.pk, status=Entry.Status.SCHEDULED).update(
+                    status=Entry.Status.DRAFT, publish_at=None
+                ):
+                    logger.warning("Scheduled entry %s not published: %s", entry.pk, exc)
+                continue
+            won = Entry.objects.filter(pk=entry.pk, status=Entry.Status.SCHEDULED, publish_at__lte=now).update(
+                status=Entry.Status.PUBLISHED,
+                publish_at=None,
+                published_at=Coalesce(F("published_at"), Value(now)),
+                modified_at=now,
+            )
+            if not won:
+                continue  # another run published it a moment ago
+            first = entry.published_at is None
+            entry.status, entry.publish_at, entry.modified_at = Entry.Status.PUBLISHED, None, now
+            entry.published_at = entry.published_at or now
+            _after_publish(entry, actor=entry.author, first=first)
+            published.append(entry.pk)
+    return published
