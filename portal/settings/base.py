@@ -296,6 +296,8 @@ FORUM_DUPLICATE_WINDOW_SECONDS = env.int("FORUM_DUPLICATE_WINDOW_SECONDS", defau
 # How often the composer saves a draft while someone types.
 FORUM_DRAFT_AUTOSAVE_SECONDS = env.int("FORUM_DRAFT_AUTOSAVE_SECONDS", default=5)
 FORUM_MAX_IMAGES_PER_POST = env.int("FORUM_MAX_IMAGES_PER_POST", default=6)
+# A topic someone never opened counts as "new" to them while it was active within this many days.
+FORUM_NEW_DAYS = env.int("FORUM_NEW_DAYS", default=14)
 
 # --- invitations and sign-in
 # At most this many people, and this many bytes, in one invitation CSV upload.

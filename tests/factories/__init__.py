@@ -9,6 +9,7 @@ from .blogs import (  # noqa: F401
     TagFactory,
     TagFollowFactory,
 )
+from .forums import BoardFactory, FlagFactory, ReactionFactory, TopicFactory, reply_to  # noqa: F401
 from .metrics import ActivityFactory
 from .portal import (
     CohortFactory,

@@ -1,0 +1,248 @@
+"""Starting topics and moderating them (pin, lock, move, slow mode, accepted answers)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+import metrics
+from metrics.verbs import Verb
+from portal.models import User
+
+from .. import permissions
+from ..models import Attachment, Board, ModerationAction, Post, PostRevision, Topic
+from ._common import DuplicateSubmission, activity_cohort, clean_title, prepare_body, topic_cohort
+from .audit import moderation_log
+from .reading import draft_discard, watch_auto
+
+
+def topic_create(
+    *,
+    actor: User,
+    board: Board,
+    title: str,
+    body: str,
+    kind: str = Topic.Kind.DISCUSSION,
+    client_key: str = "",
+) -> Topic:
+    """Start a topic with its opening post: the single entry point for new topics.
+
+    Guarantees: the author may post on the board (else PermissionDenied); the title and body are
+    validated and the body sanitised (ValidationError keyed by field); a repeated ``client_key`` or
+    the same title again within FORUM_DUPLICATE_WINDOW_SECONDS raises DuplicateSubmission with the
+    first topic, so a double submit never makes two; the topic, its first post and revision, the
+    author's watch, the cleared draft and the activity commit together; notifications (watchers of
+    the board, mentions) follow after commit.
+    """
+    if not permissions.can_post_in_board(actor, board):
+        raise PermissionDenied("You cannot start topics on this board.")
+    if kind not in Topic.Kind.values:
+        raise ValidationError({"kind": "Choose a discussion or a question."})
+    title = clean_title(title)
+    prepared = prepare_body(body, author=actor)
+    client_key = (client_key or "")[:64]
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            _check_duplicate_topic(actor=actor, board=board, title=title, client_key=client_key, now=now)
+            topic = Topic.objects.create(
+                board=board,
+                title=title,
+                kind=kind,
+                author=actor,
+                created_at=now,
+                last_post_at=now,
+                last_poster=actor,
+                highest_number=1,
+                last_post_number=1,
+                client_key=client_key,
+            )
+            post = Post.objects.create(
+                topic=topic,
+                number=1,
+                author=actor,
+                body=prepared.html,
+                search_text=f"{title}\n{prepared.text}",
+                created_at=now,
+            )
+            PostRevision.objects.create(
+                post=post, number=1, title=title, body=prepared.html, editor=actor, created_at=now
+            )
+            Topic.objects.filter(pk=topic.pk).update(first_post=post, last_post=post)
+            topic.first_post = topic.last_post = post
+            Attachment.objects.filter(pk__in=prepared.attachment_ids, uploader=actor, post__isnull=True).update(
+                post=post
+            )
+            watch_auto(user=actor, topic=topic)
+            draft_discard(user=actor, board=board, topic=None)
+            metrics.record(
+                actor=actor,
+                verb=Verb.TOPIC_CREATED,
+                target=topic,
+                context=board,
+                cohort=activity_cohort(board, actor),
+                data={"kind": kind},
+            )
+            from .. import tasks
+
+            transaction.on_commit(lambda: tasks.topic_created_notify.delay(topic.pk))
+    except IntegrityError:
+        existing = Topic.objects.filter(author=actor, client_key=client_key).first() if client_key else None
+        if existing is None:
+            raise
+        raise DuplicateSubmission(existing) from None
+    return topic
+
+
+def _check_duplicate_topic(*, actor: User, board: Board, title: str, client_key: str, now) -> None:
+    if client_key:
+        existing = Topic.objects.filter(author=actor, client_key=client_key).first()
+        if existing:
+            raise DuplicateSubmission(existing)
+    window = now - timedelta(seconds=settings.FORUM_DUPLICATE_WINDOW_SECONDS)
+    existing = Topic.objects.filter(author=actor, board=board, title=title, created_at__gte=window).first()
+    if existing:
+        raise DuplicateSubmission(existing)
+
+
+# ---------------------------------------------------------------- moderation
+def _require_moderator(actor: User, topic: Topic) -> None:
+    if not permissions.can_moderate_board(actor, topic.board):
+        raise PermissionDenied("Only this board's facilitators and admins may do that.")
+
+
+def _record_moderation(*, actor: User, topic: Topic, action: str, reason: str = "", data: dict | None = None) -> None:
+    moderation_log(
+        actor=actor,
+        action=action,
+        target=topic,
+        cohort=topic.board.cohort,
+        summary=f"Topic “{topic.title}”",
+        url=topic.get_absolute_url(),
+        reason=reason,
+        data=data,
+    )
+    metrics.record(
+        actor=actor,
+        verb=Verb.MODERATED,
+        target=topic,
+        context=topic.board,
+        cohort=topic_cohort(topic),
+        data={"action": action},
+    )
+
+
+def topic_pin_set(*, actor: User, topic: Topic, pinned: bool, reason: str = "") -> Topic:
+    """Pin a topic to the top of its board (or unpin it); logged and recorded. No-op if unchanged."""
+    _require_moderator(actor, topic)
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().select_related("board__cohort").get(pk=topic.pk)
+        if topic.is_pinned == pinned:
+            return topic
+        topic.is_pinned = pinned
+        topic.save(update_fields=["is_pinned"])
+        _record_moderation(
+            actor=actor, topic=topic, action=ModerationAction.Action.PIN if pinned else ModerationAction.Action.UNPIN,
+            reason=reason,
+        )  # fmt: skip
+    return topic
+
+
+def topic_lock_set(*, actor: User, topic: Topic, locked: bool, reason: str = "") -> Topic:
+    """Lock a topic (no more replies from members) or unlock it; logged and recorded."""
+    _require_moderator(actor, topic)
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().select_related("board__cohort").get(pk=topic.pk)
+        if topic.is_locked == locked:
+            return topic
+        topic.is_locked = locked
+        topic.save(update_fields=["is_locked"])
+        _record_moderation(
+            actor=actor, topic=topic,
+            action=ModerationAction.Action.LOCK if locked else ModerationAction.Action.UNLOCK, reason=reason,
+        )  # fmt: skip
+    return topic
+
+
+def topic_slow_mode_set(*, actor: User, topic: Topic, minutes: int, reason: str = "") -> Topic:
+    """Let members post at most once every ``minutes`` in this topic (0 switches slow mode off)."""
+    _require_moderator(actor, topic)
+    if not 0 <= int(minutes) <= 24 * 60:
+        raise ValidationError({"minutes": "Choose between 0 (off) and 1440 minutes (a day)."})
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().select_related("board__cohort").get(pk=topic.pk)
+        if topic.slow_mode_minutes == minutes:
+            return topic
+        previous = topic.slow_mode_minutes
+        topic.slow_mode_minutes = minutes
+        topic.save(update_fields=["slow_mode_minutes"])
+        _record_moderation(
+            actor=actor, topic=topic, action=ModerationAction.Action.SLOW_MODE, reason=reason,
+            data={"from": previous, "to": minutes},
+        )  # fmt: skip
+    return topic
+
+
+def topic_move(*, actor: User, topic: Topic, board: Board, reason: str = "") -> Topic:
+    """Move a topic to another board; the mover must moderate both boards."""
+    _require_moderator(actor, topic)
+    if not permissions.can_moderate_board(actor, board):
+        raise PermissionDenied("You can move topics only to boards you moderate.")
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().select_related("board__cohort").get(pk=topic.pk)
+        if topic.board_id == board.pk:
+            return topic
+        source = topic.board
+        topic.board = board
+        topic.save(update_fields=["board"])
+        _record_moderation(
+            actor=actor, topic=topic, action=ModerationAction.Action.MOVE, reason=reason,
+            data={"from": source.pk, "to": board.pk, "from_title": source.title, "to_title": board.title},
+        )  # fmt: skip
+    return topic
+
+
+def topic_accept_answer(*, actor: User, topic: Topic, post: Post | None) -> Topic:
+    """Mark ``post`` as the accepted answer of a question (None clears it).
+
+    Guarantees: only the asker or a moderator; only a visible reply of this topic; the answer's author
+    is notified after commit; recorded as answer_accepted (a moderator accepting is also logged).
+    """
+    moderator = permissions.can_moderate_board(actor, topic.board)
+    if not permissions.can_accept_answer(actor, topic, moderator=moderator):
+        raise PermissionDenied("Only the person who asked (or a facilitator) can accept an answer.")
+    if post is not None and (post.topic_id != topic.pk or post.number == 1 or post.is_removed):
+        raise ValidationError("Only a visible reply in this topic can be the accepted answer.")
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().select_related("board__cohort").get(pk=topic.pk)
+        new_id = post.pk if post else None
+        if topic.accepted_post_id == new_id:
+            return topic
+        topic.accepted_post = post
+        topic.save(update_fields=["accepted_post"])
+        if post is not None:
+            metrics.record(
+                actor=actor,
+                verb=Verb.ANSWER_ACCEPTED,
+                target=post,
+                context=topic,
+                cohort=topic_cohort(topic),
+            )
+            if topic.author_id != actor.pk:
+                moderation_log(
+                    actor=actor,
+                    action=ModerationAction.Action.ACCEPT,
+                    target=post,
+                    cohort=topic.board.cohort,
+                    summary=f"Answer #{post.number} in “{topic.title}”",
+                    url=post.get_absolute_url(),
+                )
+            from .. import tasks
+
+            post_id = post.pk
+            transaction.on_commit(lambda: tasks.answer_accepted_notify.delay(post_id, actor.pk))
+    return topic

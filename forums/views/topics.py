@@ -1,0 +1,285 @@
+"""Starting topics, reading them, replying, watching, and the moderators' topic tools."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from .. import permissions, selectors, services
+from ..forms import ReasonForm, ReplyForm, SlowModeForm, TopicForm, TopicMoveForm
+from ..models import Draft, Post
+from ..selectors.posts import page_of, visible_topic
+from ._helpers import add_service_errors, page_param, visible_post
+
+
+def _with_images(request, form, board) -> str | None:
+    """Store the images sent with a composer and append them to the body; None if one was refused.
+
+    Stored images stay in the body even when the post itself fails, so nothing has to be chosen again.
+    """
+    body = form.cleaned_data.get("body", "") or ""
+    for upload in form.cleaned_data.get("images") or []:
+        try:
+            attachment = services.attachment_create(actor=request.user, board=board, upload=upload)
+        except ValidationError as error:
+            form.add_error("images", f"{upload.name}: {' '.join(error.messages)}")
+            return None
+        body += services.attachment_html(attachment)
+    return body
+
+
+def _keep_body(form, body: str | None) -> None:
+    """Put the body (with any stored images) back into a bound form that failed, so no text is lost."""
+    if body is not None:
+        data = form.data.copy()
+        data["body"] = body
+        form.data = data
+
+
+def _composer_context(board, **extra) -> dict:
+    return {
+        "board": board,
+        "mention_url": reverse("forums:mention-autocomplete") + f"?board={board.slug}",
+        "max_chars": settings.FORUM_POST_MAX_CHARS,
+        "autosave_seconds": settings.FORUM_DRAFT_AUTOSAVE_SECONDS,
+        **extra,
+    }
+
+
+@login_required
+def topic_create(request, slug):
+    board = selectors.visible_board(request.user, slug)
+    if not permissions.can_post_in_board(request.user, board):
+        raise PermissionDenied("You can read this board but not start topics on it.")
+    draft = Draft.objects.filter(user=request.user, board=board, topic__isnull=True).first()
+    if request.method == "POST":
+        form = TopicForm(request.POST, request.FILES)
+        if form.is_valid():
+            body = _with_images(request, form, board)
+            if body is not None:
+                try:
+                    topic = services.topic_create(
+                        actor=request.user,
+                        board=board,
+                        title=form.cleaned_data["title"],
+                        body=body,
+                        kind=form.cleaned_data["kind"],
+                        client_key=form.cleaned_data["client_key"],
+                    )
+                except services.DuplicateSubmission as duplicate:
+                    messages.info(request, "That topic was already posted; here it is.")
+                    return redirect(duplicate.existing)
+                except ValidationError as error:
+                    add_service_errors(form, error)
+                else:
+                    messages.success(request, "Your topic is up. Colleagues watching this board will hear about it.")
+                    return redirect(topic)
+            _keep_body(form, body)
+    else:
+        initial = {"title": draft.title, "body": draft.body, "kind": draft.kind} if draft else {}
+        form = TopicForm(initial=initial)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "forums/topic_form.html",
+        _composer_context(board, form=form, draft=draft),
+        status=status,
+    )
+
+
+@login_required
+def topic_detail(request, pk):
+    topic = visible_topic(request.user, pk)
+    page = selectors.topic_page(request.user, topic, page=page_param(request))
+    if page.posts:
+        services.read_state_mark(user=request.user, topic=topic, number=page.last_number_on_page)
+    context = {"page": page, "topic": topic, "board": topic.board}
+    if request.htmx and request.GET.get("fragment") == "posts":
+        return render(request, "forums/partials/posts_page.html", context)
+    form = None
+    if page.can_reply:
+        initial = {"body": page.draft.body} if page.draft else {}
+        form = ReplyForm(initial=initial)
+    context.update(
+        _composer_context(
+            topic.board,
+            form=form,
+            draft=page.draft,
+            slow_mode_form=SlowModeForm(initial={"minutes": topic.slow_mode_minutes}) if page.moderator else None,
+        )
+    )
+    return render(request, "forums/topic_detail.html", context)
+
+
+@login_required
+def topic_unread(request, pk):
+    """Jump to the first post this person has not read (or the last post when all is read)."""
+    topic = visible_topic(request.user, pk)
+    page = selectors.topic_page(request.user, topic, page=1)
+    number = page.first_unread or max(topic.last_post_number, 1)
+    if page.last_read is None:
+        number = 1
+    return redirect(f"{reverse('forums:topic-detail', args=[topic.pk])}?page={page_of(number)}#post-{number}")
+
+
+@login_required
+def post_detail(request, pk):
+    """A post's permanent address: the topic page it is on, scrolled to it."""
+    post = visible_post(request.user, pk)
+    return redirect(
+        f"{reverse('forums:topic-detail', args=[post.topic_id])}?page={page_of(post.number)}#post-{post.number}"
+    )
+
+
+@login_required
+def topic_reply(request, pk):
+    topic = visible_topic(request.user, pk)
+    if not permissions.can_reply(request.user, topic):
+        if topic.is_locked:
+            messages.error(request, "This topic is locked: it takes no more replies.")
+            return redirect(topic)
+        raise PermissionDenied("You cannot reply here.")
+    board = topic.board
+    reply_to = None
+    if request.method == "POST":
+        form = ReplyForm(request.POST, request.FILES)
+        if form.is_valid():
+            if form.cleaned_data.get("reply_to"):
+                reply_to = Post.objects.filter(pk=form.cleaned_data["reply_to"], topic=topic).first()
+            body = _with_images(request, form, board)
+            if body is not None:
+                try:
+                    post = services.post_reply(
+                        actor=request.user,
+                        topic=topic,
+                        body=body,
+                        reply_to=reply_to,
+                        client_key=form.cleaned_data["client_key"],
+                    )
+                except services.DuplicateSubmission as duplicate:
+                    messages.info(request, "That reply was already posted; here it is.")
+                    return redirect(duplicate.existing)
+                except ValidationError as error:
+                    add_service_errors(form, error)
+                else:
+                    return redirect(post)
+            _keep_body(form, body)
+        status = 400
+    else:
+        initial = {}
+        draft = Draft.objects.filter(user=request.user, topic=topic).first()
+        if draft:
+            initial["body"] = draft.body
+        quote_id = request.GET.get("quote")
+        to_id = request.GET.get("to")
+        if quote_id and quote_id.isdigit():
+            quoted = Post.objects.filter(pk=quote_id, topic=topic).select_related("author__profile").first()
+            if quoted is not None and permissions.can_view_post_body(request.user, quoted, moderator=False):
+                initial["body"] = (initial.get("body") or "") + _quote_html(quoted, request.GET.get("text", ""))
+                initial["reply_to"] = quoted.pk
+        elif to_id and to_id.isdigit():
+            reply_to = Post.objects.filter(pk=to_id, topic=topic).select_related("author__profile").first()
+            initial["reply_to"] = reply_to.pk if reply_to else None
+        form = ReplyForm(initial=initial)
+        status = 200
+    if reply_to is None and form["reply_to"].value():
+        reply_to = (
+            Post.objects.filter(pk=form["reply_to"].value(), topic=topic).select_related("author__profile").first()
+        )
+    return render(
+        request,
+        "forums/reply.html",
+        _composer_context(board, form=form, topic=topic, reply_to=reply_to),
+        status=status,
+    )
+
+
+def _quote_html(post: Post, selected: str = "") -> str:
+    from ..selectors.quotes import quote_html
+
+    return quote_html(post, selected)
+
+
+@login_required
+def post_quote(request, pk):
+    """The blockquote for quoting a post in the composer (htmx); it links to the exact revision quoted."""
+    from django.http import HttpResponse
+
+    post = visible_post(request.user, pk)
+    if not permissions.can_view_post_body(request.user, post, moderator=False):
+        raise Http404("Nothing to quote.")
+    return HttpResponse(_quote_html(post, request.GET.get("text", "")))
+
+
+@login_required
+@require_POST
+def topic_watch(request, pk):
+    topic = visible_topic(request.user, pk)
+    watching = request.POST.get("watching") == "1"
+    services.watch_set(user=request.user, topic=topic, watching=watching)
+    if request.htmx:
+        return render(
+            request,
+            "forums/partials/watch_button.html",
+            {"watch_url": request.path, "watching": watching, "what": "topic"},
+        )
+    messages.success(
+        request, "You will hear about new replies here." if watching else "You stopped watching this topic."
+    )
+    return redirect(topic)
+
+
+@login_required
+@require_POST
+def topic_moderate(request, pk):
+    """Pin, unpin, lock, unlock, or set slow mode (moderators of the board only)."""
+    topic = visible_topic(request.user, pk)
+    if not permissions.can_moderate_board(request.user, topic.board):
+        raise PermissionDenied("Only this board's facilitators and admins may do that.")
+    action = request.POST.get("action", "")
+    reason = ReasonForm(request.POST)
+    reason_text = reason.cleaned_data.get("reason", "") if reason.is_valid() else ""
+    if action in ("pin", "unpin"):
+        services.topic_pin_set(actor=request.user, topic=topic, pinned=action == "pin", reason=reason_text)
+        messages.success(request, "Topic pinned to the top of the board." if action == "pin" else "Topic unpinned.")
+    elif action in ("lock", "unlock"):
+        services.topic_lock_set(actor=request.user, topic=topic, locked=action == "lock", reason=reason_text)
+        messages.success(
+            request, "Topic locked: members can read but not reply." if action == "lock" else "Topic unlocked."
+        )
+    elif action == "slow_mode":
+        form = SlowModeForm(request.POST)
+        if not form.is_valid():
+            return HttpResponseBadRequest("Choose a slow mode interval from the list.")
+        services.topic_slow_mode_set(
+            actor=request.user, topic=topic, minutes=form.cleaned_data["minutes"], reason=form.cleaned_data["reason"]
+        )
+        minutes = form.cleaned_data["minutes"]
+        messages.success(
+            request, f"Slow mode: one post every {minutes} minutes per member." if minutes else "Slow mode is off."
+        )
+    else:
+        return HttpResponseBadRequest("Unknown moderation action.")
+    return redirect(topic)
+
+
+@login_required
+def topic_move(request, pk):
+    topic = visible_topic(request.user, pk)
+    if not permissions.can_moderate_board(request.user, topic.board):
+        raise PermissionDenied("Only this board's facilitators and admins may move topics.")
+    boards = selectors.manageable_boards(request.user).exclude(pk=topic.board_id)
+    form = TopicMoveForm(request.POST or None, boards=boards)
+    if request.method == "POST" and form.is_valid():
+        services.topic_move(
+            actor=request.user, topic=topic, board=form.cleaned_data["board"], reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, f"Moved to {form.cleaned_data['board'].title}.")
+        return redirect(topic)
+    return render(request, "forums/topic_move.html", {"topic": topic, "form": form, "board": topic.board})

@@ -1,0 +1,274 @@
+// Boards: progressive enhancement of the composer and the topic page. Every form works without this file.
+// - turns the composer's textarea into the rich-text editor (django-prose-editor, imported by path so the
+//   strict CSP needs no inline import map), with a live character count;
+// - suggests people after "@" (htmx fragment from forums:mention-autocomplete) and inserts a profile link;
+// - uploads chosen images straight away and inserts them; saves the draft when the page is left;
+// - quotes (the selected text, or the whole post) and replies into the composer on the same page.
+import * as Prose from "../django_prose_editor/editor.js";
+
+const CONFIG_ATTR = "data-django-prose-editor-configurable";
+const SKIP = new Set(["NoSpellCheck"]); // leaders want their browser's spell checker
+const editors = new WeakMap();
+
+function buildExtensions(config) {
+  const list = [];
+  for (const [name, options] of Object.entries(config.extensions || {})) {
+    const extension = Prose[name];
+    if (!extension || SKIP.has(name)) continue;
+    list.push(options && typeof options === "object" ? extension.configure(options) : extension);
+  }
+  return list;
+}
+
+function formatNumber(n) {
+  return new Intl.NumberFormat("en-GB").format(n);
+}
+
+function setupCount(editor, textarea, form) {
+  const out = form.querySelector("[data-char-count]");
+  const max = parseInt(textarea.dataset.maxChars || "0", 10);
+  if (!out) return;
+  const update = () => {
+    const length = editor.state.doc.textContent.trim().length;
+    out.textContent = `${formatNumber(length)} of ${formatNumber(max)} characters`;
+    out.classList.toggle("composer__count--over", max && length > max);
+  };
+  editor.on("update", update);
+  update();
+}
+
+// ------------------------------------------------------------------ @mentions
+function setupMentions(editor, form) {
+  const picker = form.querySelector("[data-mention-results]");
+  const baseUrl = form.dataset.mentionUrl;
+  if (!picker || !baseUrl || !window.htmx) return;
+  picker.id = picker.id || `mention-picker-${Math.random().toString(36).slice(2)}`;
+  const dom = editor.view.dom;
+  dom.setAttribute("aria-autocomplete", "list");
+  dom.setAttribute("aria-controls", picker.id);
+  dom.setAttribute("aria-expanded", "false");
+  let range = null;
+  let lastQuery = "";
+
+  const options = () => Array.from(picker.querySelectorAll("[role=option]"));
+  const close = () => {
+    picker.hidden = true;
+    picker.innerHTML = "";
+    range = null;
+    lastQuery = "";
+    dom.setAttribute("aria-expanded", "false");
+    dom.removeAttribute("aria-activedescendant");
+  };
+  const select = (index) => {
+    const all = options();
+    all.forEach((el, i) => el.setAttribute("aria-selected", String(i === index)));
+    if (all[index]) dom.setAttribute("aria-activedescendant", all[index].id);
+  };
+  const selectedIndex = () => options().findIndex((el) => el.getAttribute("aria-selected") === "true");
+  const choose = (option) => {
+    if (!option || !range) return;
+    const name = option.dataset.mentionName;
+    const href = option.dataset.mentionUrl;
+    editor
+      .chain()
+      .focus()
+      .deleteRange(range)
+      .insertContent([
+        { type: "text", text: `@${name}`, marks: [{ type: "link", attrs: { href } }] },
+        { type: "text", text: " " },
+      ])
+      .unsetMark("link")
+      .run();
+    close();
+  };
+
+  editor.on("selectionUpdate", () => {
+    const { $from, empty } = editor.state.selection;
+    if (!empty) return close();
+    const before = $from.parent.textBetween(0, $from.parentOffset, null, "\ufffc");
+    const match = /(?:^|[\s(])@([\p{L}\p{N}][\p{L}\p{N}' .-]{0,40})$/u.exec(before);
+    if (!match) return close();
+    const query = match[1];
+    range = { from: $from.pos - query.length - 1, to: $from.pos };
+    if (query === lastQuery) return;
+    lastQuery = query;
+    const separator = baseUrl.includes("?") ? "&" : "?";
+    window.htmx.ajax("GET", `${baseUrl}${separator}q=${encodeURIComponent(query)}`, { target: picker, swap: "innerHTML" });
+  });
+  picker.addEventListener("htmx:afterSwap", () => {
+    const has = options().length > 0 || picker.textContent.trim() !== "";
+    picker.hidden = !has || range === null;
+    dom.setAttribute("aria-expanded", String(!picker.hidden));
+    select(0);
+  });
+  picker.addEventListener("mousedown", (event) => {
+    const option = event.target.closest("[role=option]");
+    if (option) {
+      event.preventDefault();
+      choose(option);
+    }
+  });
+  dom.addEventListener(
+    "keydown",
+    (event) => {
+      if (picker.hidden || !options().length) return;
+      const all = options();
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        event.stopPropagation();
+        const step = event.key === "ArrowDown" ? 1 : -1;
+        select((selectedIndex() + step + all.length) % all.length);
+      } else if (event.key === "Enter" || event.key === "Tab") {
+        event.preventDefault();
+        event.stopPropagation();
+        choose(all[Math.max(0, selectedIndex())]);
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        close();
+      }
+    },
+    true,
+  );
+  dom.addEventListener("blur", () => setTimeout(close, 150));
+}
+
+// ------------------------------------------------------------------ images
+function csrfToken(form) {
+  const input = form.querySelector("input[name=csrfmiddlewaretoken]");
+  return input ? input.value : "";
+}
+
+function setupUploads(editor, form) {
+  const input = form.querySelector("input[type=file][name=images]");
+  const status = form.querySelector("[data-upload-status]");
+  const url = form.dataset.uploadUrl;
+  if (!input || !url) return;
+  input.addEventListener("change", async () => {
+    const files = Array.from(input.files || []);
+    for (const file of files) {
+      if (status) status.textContent = `Uploading ${file.name}…`;
+      const data = new FormData();
+      data.append("image", file);
+      data.append("board", form.dataset.board || "");
+      data.append("alt", file.name.replace(/\.[^.]+$/, "").replace(/[-_]+/g, " "));
+      try {
+        const response = await fetch(url, {
+          method: "POST",
+          body: data,
+          headers: { "X-CSRFToken": csrfToken(form) },
+          credentials: "same-origin",
+        });
+        const answer = await response.json();
+        if (!response.ok) throw new Error(answer.error || "The image could not be uploaded.");
+        editor.chain().focus().insertContent({ type: "image", attrs: answer }).run();
+        if (status) status.textContent = `${file.name} added.`;
+      } catch (error) {
+        if (status) status.textContent = `${file.name}: ${error.message}`;
+      }
+    }
+    input.value = ""; // they are in the text now; do not send them again with the form
+  });
+}
+
+// ------------------------------------------------------------------ drafts and submitting
+function setupDraftAndSubmit(form) {
+  const draftUrl = form.dataset.draftUrl;
+  let dirty = false;
+  form.addEventListener("input", () => {
+    dirty = true;
+  });
+  form.addEventListener("htmx:afterRequest", (event) => {
+    if (event.detail.successful) dirty = false;
+  });
+  let submitting = false;
+  form.addEventListener("submit", (event) => {
+    if (submitting) {
+      event.preventDefault(); // a second click while the first is on its way
+      return;
+    }
+    submitting = true;
+    dirty = false;
+    const button = form.querySelector("[data-submit]");
+    if (button) {
+      button.setAttribute("aria-disabled", "true");
+      button.classList.add("is-busy");
+    }
+  });
+  if (!draftUrl) return;
+  const saveOnLeave = () => {
+    if (!dirty || submitting) return;
+    const data = new FormData(form);
+    data.delete("images");
+    if (navigator.sendBeacon(draftUrl, data)) dirty = false;
+  };
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") saveOnLeave();
+  });
+  window.addEventListener("pagehide", saveOnLeave);
+}
+
+// ------------------------------------------------------------------ quote and reply on the topic page
+function setupQuoteReply() {
+  const composer = document.getElementById("reply-composer");
+  if (!composer) return;
+  const indicator = document.querySelector("[data-reply-indicator]");
+  const replyTo = composer.querySelector("input[name=reply_to]");
+  const setReplyTo = (postId, author) => {
+    if (replyTo) replyTo.value = postId;
+    if (indicator) {
+      indicator.hidden = false;
+      indicator.textContent = author ? `Replying to ${author}.` : "Replying to a post.";
+    }
+  };
+  document.addEventListener("click", async (event) => {
+    const link = event.target.closest("[data-reply-to]");
+    if (!link) return;
+    const textarea = composer.querySelector(`[${CONFIG_ATTR}]`);
+    const editor = textarea && editors.get(textarea);
+    if (!editor) return; // no editor: follow the link to the reply page
+    event.preventDefault();
+    setReplyTo(link.dataset.replyTo, link.dataset.postAuthor);
+    if (link.dataset.quoteUrl) {
+      const article = link.closest("article");
+      const selection = window.getSelection();
+      let text = "";
+      if (selection && !selection.isCollapsed && article && article.contains(selection.anchorNode)) {
+        text = selection.toString();
+      }
+      const url = `${link.dataset.quoteUrl}${text ? `?text=${encodeURIComponent(text)}` : ""}`;
+      const response = await fetch(url, { credentials: "same-origin" });
+      if (response.ok) {
+        const html = await response.text();
+        editor.chain().insertContentAt(editor.state.doc.content.size, html).run();
+      }
+    }
+    composer.scrollIntoView({ behavior: "smooth", block: "start" });
+    editor.commands.focus("end");
+  });
+}
+
+// ------------------------------------------------------------------ start
+function init() {
+  document.querySelectorAll(`textarea[${CONFIG_ATTR}]`).forEach((textarea) => {
+    if (editors.has(textarea)) return;
+    const config = JSON.parse(textarea.getAttribute(CONFIG_ATTR) || "{}");
+    const form = textarea.closest("form");
+    const editor = Prose.createTextareaEditor(textarea, buildExtensions(config));
+    editors.set(textarea, editor);
+    editor.view.dom.setAttribute("aria-label", (form.querySelector(`label[for="${textarea.id}"]`) || {}).textContent || "Post");
+    editor.view.dom.setAttribute("aria-multiline", "true");
+    editor.view.dom.setAttribute("role", "textbox");
+    if (textarea.getAttribute("aria-invalid") === "true") editor.view.dom.setAttribute("aria-invalid", "true");
+    setupCount(editor, textarea, form);
+    setupMentions(editor, form);
+    setupUploads(editor, form);
+  });
+  document.querySelectorAll("form[data-composer]").forEach(setupDraftAndSubmit);
+  setupQuoteReply();
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", init);
+} else {
+  init();
+}
