@@ -155,9 +155,15 @@ def login(live_server):
 # ---------------------------------------------------------------- a real Celery worker process
 def _reset_producer_pool(app):
     """Drop pooled broker connections so the next publish uses the current transport options."""
+    from kombu import pools
+
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
+    # An eager ``.delay()`` earlier in the session already built the producer pool (Celery acquires a
+    # producer even in eager mode); drop it and kombu's registry, or publishing hits the closed pool.
+    app.amqp._producer_pool = None
+    pools.reset()
 
 
 @pytest.fixture(scope="session")

@@ -299,3 +299,12 @@ def test_the_email_names_the_site_and_has_text_and_html(cohort, settings):
     assert "Harbourview Keystone" in message.subject
     assert message.body.startswith("Hello Ola,")
     assert message.alternatives[0][1] == "text/html"
+
+
+def test_the_task_respects_undeliverable_addresses(cohort):
+    from portal.models import UndeliverableAddress
+
+    invitation = InvitationFactory(cohort=cohort, email="bounced@harbourview.example")
+    UndeliverableAddress.objects.create(email="Bounced@harbourview.example", reason="hard bounce")
+    assert send_invitation_email(invitation.pk) is False
+    assert mail.outbox == []
