@@ -30,7 +30,10 @@ def next_steps(user) -> list[dict]:
 
 
 def home_context(user) -> dict:
+    from onboarding.selectors.home import home_onboarding  # the onboarding app's card: next path step, goals
+
     return {
+        "onboarding": home_onboarding(user),
         "next_steps": next_steps(user),
         "people_you_may_know": people_you_may_know(user, permissions.member_cohort_ids(user)),
     }

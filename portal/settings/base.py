@@ -322,3 +322,13 @@ METRICS_ROLLUP_GAP_SECONDS = env.int("METRICS_ROLLUP_GAP_SECONDS", default=3600)
 # Weekly sponsor summaries go out on this weekday (0 = Monday) at this local hour, for the week just ended.
 METRICS_SUMMARY_WEEKDAY = env.int("METRICS_SUMMARY_WEEKDAY", default=0)
 METRICS_SUMMARY_HOUR = env.int("METRICS_SUMMARY_HOUR", default=7)
+
+# --- onboarding
+# Goal deadline reminders go out this many days before a crawl/walk/run stage's deadline (once per person and stage).
+ONBOARDING_GOAL_REMINDER_DAYS = env.int("ONBOARDING_GOAL_REMINDER_DAYS", default=3)
+# The programme readiness diagnostic shows its results only once this many people have answered a round.
+ONBOARDING_DIAGNOSTIC_MIN_RESPONSES = env.int("ONBOARDING_DIAGNOSTIC_MIN_RESPONSES", default=3)
+# How long the composer waits after the last keystroke before asking the coach (milliseconds).
+ONBOARDING_COACH_DEBOUNCE_MS = env.int("ONBOARDING_COACH_DEBOUNCE_MS", default=800)
+# Re-acknowledgement of a new major policy version at sign-in, and resuming an unfinished path.
+MIDDLEWARE += ["onboarding.middleware.OnboardingMiddleware"]

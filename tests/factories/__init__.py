@@ -11,6 +11,16 @@ from .blogs import (  # noqa: F401
 )
 from .forums import BoardFactory, FlagFactory, ReactionFactory, TopicFactory, reply_to  # noqa: F401
 from .metrics import ActivityFactory
+from .onboarding import (  # noqa: F401
+    CoachTermFactory,
+    GoalFactory,
+    GoalLadderFactory,
+    GoalStageFactory,
+    LessonFactory,
+    PolicyAcknowledgementFactory,
+    PolicyVersionFactory,
+    SurveyFactory,
+)
 from .portal import (
     CohortFactory,
     CohortSessionFactory,

@@ -1,0 +1,1 @@
+"""Onboarding forms (input validation only), one module per noun."""

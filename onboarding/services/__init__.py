@@ -1,0 +1,1 @@
+"""Every onboarding write, one module per noun. Each service opens a transaction and records its activity."""

@@ -1,0 +1,1 @@
+"""Thin views: parse → permission → form → service/selector → render. One module per noun."""
