@@ -47,20 +47,18 @@ app.conf.beat_schedule.update(
     }
 )
 
+
 # Metrics: incremental rollups every METRICS_ROLLUP_MINUTES; sponsor summaries checked hourly (each sent once a week).
-@app.on_after_configure.connect
-def _metrics_schedule(sender, **kwargs):
+def _metrics_schedule() -> dict:
     from django.conf import settings
 
-    sender.conf.beat_schedule.update(
-        {
-            "metrics-rollup": {
-                "task": "metrics.tasks.rollup",
-                "schedule": crontab(minute=f"*/{settings.METRICS_ROLLUP_MINUTES}"),
-            },
-            "metrics-sponsor-summaries": {
-                "task": "metrics.tasks.sponsor_summaries_due",
-                "schedule": crontab(minute=20),
-            },
-        }
-    )
+    return {
+        "metrics-rollup": {
+            "task": "metrics.tasks.rollup",
+            "schedule": crontab(minute=f"*/{settings.METRICS_ROLLUP_MINUTES}"),
+        },
+        "metrics-sponsor-summaries": {"task": "metrics.tasks.sponsor_summaries_due", "schedule": crontab(minute=20)},
+    }
+
+
+app.conf.beat_schedule.update(_metrics_schedule())

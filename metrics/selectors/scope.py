@@ -1,0 +1,71 @@
+"""What a dashboard is looking at: cohorts, dates, level, department, and the privacy floor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from django.db.models import Q, QuerySet
+
+from ..models import PersonRole
+
+LEVELS = {1: "Senior executive", 2: "Middle manager", 3: "Front-line manager"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    cohort_ids: frozenset[int] | None  # None: every cohort, and organisation-wide activity
+    start: date
+    end: date
+    level: int | None = None
+    department: str | None = None
+    k: int = 0  # privacy floor; 0 for a person's own page
+    survey_id: int | None = None
+    diagnostic_id: int | None = None
+
+    @property
+    def first_week(self) -> date:
+        return self.start - timedelta(days=self.start.weekday())
+
+    def weeks(self) -> list[date]:
+        """Mondays of the whole weeks that overlap the range."""
+        weeks, week = [], self.first_week
+        while week <= self.end:
+            weeks.append(week)
+            week += timedelta(days=7)
+        return weeks
+
+    def with_dates(self, start: date, end: date) -> Scope:
+        return replace(self, start=start, end=end)
+
+    # -------------------------------------------------------------- filters
+    def dims(self, qs: QuerySet, *, role: str | None = PersonRole.LEADER, prefix: str = "") -> QuerySet:
+        """Filter a rollup queryset by cohort, level, department (and role) of its rows."""
+        if self.cohort_ids is not None:
+            qs = qs.filter(**{f"{prefix}cohort_id__in": self.cohort_ids})
+        if self.level:
+            qs = qs.filter(**{f"{prefix}management_level": self.level})
+        if self.department:
+            qs = qs.filter(**{f"{prefix}department": self.department})
+        if role:
+            qs = qs.filter(**{f"{prefix}role": role})
+        return qs
+
+    def people_dims(self, qs: QuerySet) -> QuerySet:
+        """MemberStatus (current level and department; no role: members are leaders)."""
+        if self.cohort_ids is not None:
+            qs = qs.filter(cohort_id__in=self.cohort_ids)
+        if self.level:
+            qs = qs.filter(management_level=self.level)
+        if self.department:
+            qs = qs.filter(department=self.department)
+        return qs
+
+    def response_filter(self) -> Q:
+        """The level/department/role part of the scope, for PromptResponse rows reached through a join."""
+        q = Q(responses__role=PersonRole.LEADER)
+        if self.level:
+            q &= Q(responses__management_level=self.level)
+        if self.department:
+            q &= Q(responses__department=self.department)
+        return q

@@ -1,0 +1,174 @@
+"""Survey panels: readiness before vs after per item, answer distributions, the programme diagnostic by theme.
+
+Individual answers live in SurveyScore but only ever leave it aggregated, behind the privacy floor.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Avg, Count, F, Q
+
+from ..models import SurveyInfo, SurveyItemInfo, SurveyScore
+from . import figures as f
+from .figures import Panel, Series
+from .scope import Scope
+
+SCORES = [1, 2, 3, 4, 5]
+
+
+def surveys() -> list[SurveyInfo]:
+    """Every survey the rollups know (a handful), leaders' surveys first."""
+    return sorted(SurveyInfo.objects.all(), key=lambda s: (s.audience != "leaders", -s.survey_id))
+
+
+def default_survey(all_surveys: list[SurveyInfo], audience: str) -> int | None:
+    return next((s.survey_id for s in all_surveys if s.audience == audience), None)
+
+
+def _key_order(key: str):
+    return (0, int(key), "") if key.isdigit() else (1, 0, key)
+
+
+def _items(survey_id: int | None) -> dict[str, SurveyItemInfo]:
+    if survey_id is None:
+        return {}
+    return {i.item_key: i for i in SurveyItemInfo.objects.filter(survey_id=survey_id)}
+
+
+def _scores(scope: Scope, survey_id: int | None, *, role: str | None):
+    return scope.dims(SurveyScore.objects.filter(survey_id=survey_id or 0), role=role)
+
+
+def survey_means(scope: Scope) -> Panel:
+    survey_id = scope.survey_id
+    items = _items(survey_id)
+    both = Q(before__isnull=False, after__isnull=False)
+    qs = (
+        _scores(scope, survey_id, role="leader")
+        .values("item_key")
+        .annotate(
+            before_mean=Avg("before"),
+            before_n=Count("before"),
+            after_mean=Avg("after"),
+            after_n=Count("after"),
+            paired_n=Count("id", filter=both),
+            paired_change=Avg(F("after") - F("before"), filter=both),
+        )
+        .order_by()
+    )
+    k = scope.k
+    rows = []
+    for r in sorted(qs, key=lambda r: _key_order(r["item_key"])):
+        label = items[r["item_key"]].label if r["item_key"] in items else f"Item {r['item_key']}"
+        rows.append(
+            [
+                f.text(label),
+                f.number(r["before_mean"], people=r["before_n"], k=k, digits=2),
+                f.count(r["before_n"], k=k),
+                f.number(r["after_mean"], people=r["after_n"], k=k, digits=2),
+                f.count(r["after_n"], k=k),
+                f.count(r["paired_n"], k=k),
+                f.number(r["paired_change"], people=r["paired_n"], k=k, digits=2),
+            ]
+        )
+    return Panel(
+        slug="survey-means",
+        title="Readiness survey: before and after",
+        question="Average rating per statement (1 = strongly disagree, 5 = strongly agree) before and after.",
+        columns=[
+            "Statement",
+            "Before: mean",
+            "Before: people",
+            "After: mean",
+            "After: people",
+            "Answered both: people",
+            "Answered both: mean change",
+        ],
+        rows=rows,
+        series=[Series(1), Series(3)],
+        horizontal=True,
+        y_title="mean rating (1-5)",
+        note="Every answer ever given, whatever the date range. The change is per person, for those who answered both.",
+        definition="survey",
+    )
+
+
+def survey_distribution(scope: Scope) -> Panel:
+    survey_id = scope.survey_id
+    items = _items(survey_id)
+    counts: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
+    base = _scores(scope, survey_id, role="leader")
+    for round_ in ("before", "after"):
+        for row in (
+            base.filter(**{f"{round_}__isnull": False}).values("item_key", round_).annotate(n=Count("id")).order_by()
+        ):
+            counts[(row["item_key"], round_)][row[round_]] = row["n"]
+    rows = []
+    for key, round_ in sorted(counts, key=lambda kr: (_key_order(kr[0]), kr[1] != "before")):
+        label = items[key].label if key in items else f"Item {key}"
+        rows.append(
+            [f.text(f"{label} ({round_})")] + [f.count(counts[(key, round_)].get(s, 0), k=scope.k) for s in SCORES]
+        )
+    return Panel(
+        slug="survey-distribution",
+        title="Readiness survey: how people answered",
+        question="How many people gave each rating, per statement and round.",
+        columns=[
+            "Statement (round)",
+            "1 strongly disagree",
+            "2 disagree",
+            "3 neither",
+            "4 agree",
+            "5 strongly agree",
+        ],
+        rows=rows,
+        series=[Series(i, stack="scores") for i in range(1, 6)],
+        stacked=True,
+        horizontal=True,
+        y_title="people",
+        definition="survey",
+    )
+
+
+def diagnostic(scope: Scope) -> Panel:
+    survey_id = scope.diagnostic_id
+    items = _items(survey_id)
+    qs = SurveyScore.objects.filter(survey_id=survey_id or 0)
+    if scope.cohort_ids is not None:
+        qs = qs.filter(Q(cohort_id__in=scope.cohort_ids) | Q(cohort_id__isnull=True))
+    themes: dict[str, dict] = defaultdict(lambda: {"before": [], "after": [], "b_people": set(), "a_people": set()})
+    for actor_id, key, before, after in qs.values_list("actor_id", "item_key", "before", "after"):
+        theme = (items[key].theme if key in items else "") or "Other"
+        entry = themes[theme]
+        if before is not None:
+            entry["before"].append(before)
+            entry["b_people"].add(actor_id)
+        if after is not None:
+            entry["after"].append(after)
+            entry["a_people"].add(actor_id)
+    k = scope.k
+    rows = []
+    for theme in sorted(themes):
+        e = themes[theme]
+        rows.append(
+            [
+                f.text(theme),
+                f.number(sum(e["before"]) / len(e["before"]) if e["before"] else None, people=len(e["b_people"]), k=k),
+                f.count(len(e["b_people"]), k=k),
+                f.number(sum(e["after"]) / len(e["after"]) if e["after"] else None, people=len(e["a_people"]), k=k),
+                f.count(len(e["a_people"]), k=k),
+            ]
+        )
+    return Panel(
+        slug="diagnostic",
+        title="Programme readiness diagnostic by theme",
+        question="How ready does the programme team rate the organisation, theme by theme (1-5)?",
+        columns=["Theme", "Before: mean", "Before: people", "After: mean", "After: people"],
+        rows=rows,
+        series=[Series(1), Series(3)],
+        horizontal=True,
+        y_title="mean rating (1-5)",
+        note="Answered by facilitators and L&D staff; low themes are the gaps, high ones the early wins.",
+        definition="diagnostic",
+    )

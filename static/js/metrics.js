@@ -1,0 +1,74 @@
+// Dashboards: draw each panel's chart from its json_script data. The table beside it holds the same numbers,
+// so the page is complete without JavaScript; this only adds the pictures.
+(function () {
+  "use strict";
+  var palette = ["#1f4e79", "#b4541a", "#1e6b3a", "#5b2a86", "#8a5a00", "#4a5568"];
+  var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+  // Long category labels (survey statements, prompt titles) wrap onto several lines instead of being cut.
+  function wrap(label) {
+    if (typeof label !== "string" || label.length <= 36) return label;
+    var words = label.split(" "), lines = [], line = "";
+    words.forEach(function (word) {
+      if ((line + " " + word).trim().length > 36 && line) { lines.push(line); line = word; }
+      else { line = (line + " " + word).trim(); }
+    });
+    if (line) lines.push(line);
+    return lines;
+  }
+
+  function draw(canvas) {
+    if (typeof window.Chart === "undefined") return;
+    var source = document.getElementById(canvas.getAttribute("data-chart-source"));
+    if (!source) return;
+    var spec = JSON.parse(source.textContent);
+    var previous = window.Chart.getChart(canvas);
+    if (previous) previous.destroy();
+    var datasets = spec.datasets.map(function (d, i) {
+      var color = palette[i % palette.length];
+      return Object.assign({}, d, {
+        backgroundColor: (d.type || spec.type) === "line" ? color : color + "cc",
+        borderColor: color,
+        borderWidth: (d.type || spec.type) === "line" ? 2 : 1,
+        pointRadius: 3,
+        tension: 0.2,
+        spanGaps: false  // a hidden (suppressed) figure stays a visible gap
+      });
+    });
+    var valueAxis = {
+      stacked: spec.stacked, beginAtZero: true,
+      title: { display: Boolean(spec.yTitle), text: spec.yTitle },
+      ticks: { precision: 0 }
+    };
+    var categoryAxis = { stacked: spec.stacked, ticks: { autoSkip: !spec.horizontal } };
+    new window.Chart(canvas, {
+      type: spec.type,
+      data: { labels: spec.labels.map(wrap), datasets: datasets },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: reduceMotion ? false : { duration: 250 },
+        indexAxis: spec.horizontal ? "y" : "x",
+        scales: spec.horizontal ? { x: valueAxis, y: categoryAxis } : { x: categoryAxis, y: valueAxis },
+        plugins: {
+          legend: { position: "bottom", labels: { boxWidth: 14 } },
+          tooltip: {
+            callbacks: {
+              label: function (ctx) {
+                var value = ctx.raw === null ? "hidden (too few people)" : ctx.formattedValue;
+                return ctx.dataset.label + ": " + value;
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+
+  function drawAll(root) {
+    (root || document).querySelectorAll("canvas[data-chart-source]").forEach(draw);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { drawAll(event.target); });
+})();
