@@ -155,7 +155,7 @@ class ActorFirst(models.Model):
     day = models.DateField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["actor", "milestone"], name="actor_first_unique")]
+        constraints = [models.UniqueConstraint(fields=["actor", "milestone"], name="metrics_actor_first_unique")]
 
     def __str__(self) -> str:
         return f"{self.actor_id} {self.milestone} {self.day}"
@@ -186,7 +186,7 @@ class MemberStatus(models.Model):
     first_contribution_on = models.DateField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["cohort", "person_key"], name="member_status_unique")]
+        constraints = [models.UniqueConstraint(fields=["cohort", "person_key"], name="metrics_member_status_unique")]
 
     def __str__(self) -> str:
         return f"{self.cohort_id} {self.person_key}"
@@ -208,7 +208,7 @@ class TopicResponse(Dimensions):
     seconds = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["topic_type", "topic_id"], name="topic_response_unique")]
+        constraints = [models.UniqueConstraint(fields=["topic_type", "topic_id"], name="metrics_topic_response_unique")]
         indexes = [models.Index(fields=["created_on", "cohort"])]
 
     def __str__(self) -> str:
@@ -235,7 +235,7 @@ class PromptRollup(models.Model):
     released_on = models.DateField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["topic_type", "topic_id"], name="prompt_rollup_unique")]
+        constraints = [models.UniqueConstraint(fields=["topic_type", "topic_id"], name="metrics_prompt_rollup_unique")]
 
     def __str__(self) -> str:
         return self.title
@@ -274,7 +274,7 @@ class GoalStatus(Dimensions):
     status = models.CharField(max_length=8, choices=GoalState.choices)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["actor", "goal_id"], name="goal_status_unique")]
+        constraints = [models.UniqueConstraint(fields=["actor", "goal_id"], name="metrics_goal_status_unique")]
 
     def __str__(self) -> str:
         return f"{self.actor_id} goal {self.goal_id}: {self.status}"
@@ -288,7 +288,7 @@ class LessonProgress(Dimensions):
     completed_on = models.DateField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["actor", "lesson_id"], name="lesson_progress_unique")]
+        constraints = [models.UniqueConstraint(fields=["actor", "lesson_id"], name="metrics_lesson_progress_unique")]
 
     def __str__(self) -> str:
         return f"{self.actor_id} lesson {self.lesson_id}"
@@ -314,7 +314,9 @@ class SurveyItemInfo(models.Model):
     source_activity_id = models.BigIntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["survey_id", "item_key"], name="survey_item_info_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["survey_id", "item_key"], name="metrics_survey_item_info_unique")
+        ]
 
     def __str__(self) -> str:
         return self.label
@@ -332,7 +334,9 @@ class SurveyScore(Dimensions):
     after_on = models.DateField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["survey_id", "item_key", "actor"], name="survey_score_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["survey_id", "item_key", "actor"], name="metrics_survey_score_unique")
+        ]
         indexes = [models.Index(fields=["survey_id", "cohort"])]
 
     def __str__(self) -> str:
@@ -349,7 +353,9 @@ class SentSummary(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["cohort", "week_start"], name="sent_summary_once_per_week")]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "week_start"], name="metrics_sent_summary_once_per_week")
+        ]
 
     def __str__(self) -> str:
         return f"{self.cohort_id} week of {self.week_start}"
