@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter, get_adapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
@@ -46,12 +49,36 @@ class AccountAdapter(DefaultAccountAdapter):
             role_assign(user=user, roles=("leader",))
         return user
 
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """Setting up two-factor sign-in right after signing in asks for no second password.
+
+        allauth asks for the password again before an authenticator is added. When the person
+        signed in moments ago (within ACCOUNT_REAUTHENTICATION_TIMEOUT), that proof is as fresh as
+        a re-entered password, and a second prompt reads like a fault to someone who just typed it.
+        """
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        if required and app == "allauth.mfa" and _signed_in_moments_ago(self.request):
+            return False
+        return required
+
     def get_signup_redirect_url(self, request) -> str:
         """A new member goes straight to confirming their (pre-filled) profile."""
         try:
             return reverse("people:profile-edit")
         except NoReverseMatch:
             return super().get_signup_redirect_url(request)
+
+
+def _signed_in_moments_ago(request) -> bool:
+    from allauth.account.internal.flows.login import get_authentication_records
+
+    user = getattr(request, "user", None)
+    if request is None or user is None or not user.is_authenticated:
+        return False
+    records = get_authentication_records(request, user)
+    if not records:
+        return False
+    return time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

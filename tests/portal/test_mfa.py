@@ -26,14 +26,10 @@ def _sign_in(client, user):
 
 
 def _open_activation(client, query=""):
-    """allauth asks for the password again before an authenticator is added; that page is reachable too."""
-    response = client.get(ACTIVATE + query)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("account_reauthenticate"))
-    page = client.get(response["Location"])
-    assert "Confirm it is you" in page.content.decode()
-    client.post(response["Location"], {"password": PASSWORD})
-    return client.get(ACTIVATE + query)
+    """Just signed in: the set-up page opens without asking for the password a second time."""
+    page = client.get(ACTIVATE + query)
+    assert page.status_code == 200
+    return page
 
 
 @pytest.fixture
@@ -122,3 +118,26 @@ def test_sign_in_asks_for_the_code_once_totp_is_on(client, cohort):
     assert response.status_code == 302 and response["Location"] == reverse("home")
     assert int(client.session["_auth_user_id"]) == user.pk
     assert client.get("/").status_code == 200
+
+
+def test_signed_in_a_while_ago_confirms_the_password_first(client, facilitator_without_totp):
+    _sign_in(client, facilitator_without_totp)
+    session = client.session
+    records = session["account_authentication_methods"]
+    for record in records:
+        record["at"] -= 3600
+    session["account_authentication_methods"] = records
+    session.save()
+    response = client.get(f"{ACTIVATE}?required=1")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    page = client.get(response["Location"])
+    assert "Confirm it is you" in page.content.decode()
+    response = client.post(response["Location"], {"password": PASSWORD})
+    assert client.get(f"{ACTIVATE}?required=1").status_code == 200
+
+
+def test_force_logged_in_sessions_must_confirm_too(client, facilitator_without_totp):
+    client.force_login(facilitator_without_totp)  # no record of how they signed in
+    response = client.get(ACTIVATE)
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
