@@ -42,7 +42,7 @@ class CohortForm(PlainLabelForm):
         empty_label="No sponsor yet",
         help_text="The executive accountable for this cohort's adoption. They receive aggregate summaries only.",
     )
-    starts_on = forms.DateField(label="Starts on", widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label="Starts on", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, sponsors, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from ..images import process_upload
@@ -38,9 +39,7 @@ class DirectoryFilterForm(PlainLabelForm):
         empty_label="Any cohort",
     )
     department = forms.ChoiceField(label="Department", required=False)
-    level = forms.TypedChoiceField(
-        label="Management level", choices=LEVEL_CHOICES, coerce=int, empty_value=None, required=False
-    )
+    level = forms.TypedChoiceField(label="Level", choices=LEVEL_CHOICES, coerce=int, empty_value=None, required=False)
 
     def __init__(self, *args, departments: list[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,7 +95,7 @@ class ProfileForm(PlainLabelForm):
         help_text="Used only in aggregate reports on how each level takes part; never to rank people.",
     )
     bio = forms.CharField(
-        label="About you",
+        label="Bio",
         max_length=Profile._meta.get_field("bio").max_length,
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -104,9 +103,9 @@ class ProfileForm(PlainLabelForm):
     )
     timezone = forms.ChoiceField(label="Time zone", choices=timezone_choices)
     avatar = forms.FileField(
-        label="Photo",
+        label="Upload a new photo",
         required=False,
-        help_text="A JPEG, PNG or WebP photo. We re-save it, dropping hidden data such as camera location.",
+        help_text="A JPEG, PNG or WebP image. We re-save it, which drops hidden data such as the camera's location.",
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
     remove_avatar = forms.BooleanField(label="Remove my photo", required=False)
@@ -125,6 +124,8 @@ class ProfileForm(PlainLabelForm):
         )
         super().__init__(*args, **kwargs)
         self.profile = profile
+        limit_mb = settings.UPLOAD_MAX_BYTES / (1024 * 1024)
+        self.fields["avatar"].help_text = f"{self.fields['avatar'].help_text} At most {limit_mb:g} MB."
         if not profile.avatar:
             del self.fields["remove_avatar"]
 

@@ -111,7 +111,7 @@ def followed_by(viewer, person: User) -> QuerySet[User]:
     )
 
 
-def people_you_may_know(user: User, cohort_ids: set[int], limit: int = 8) -> list[User]:
+def people_you_may_know(user: User, cohort_ids: set[int], limit: int = 6) -> list[User]:
     """Colleagues in ``user``'s cohorts they do not follow yet; those who already follow them first."""
     if not cohort_ids:
         return []
