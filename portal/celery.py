@@ -75,6 +75,11 @@ class FilesystemTransport(filesystem.Transport):
 
     Channel = _AtomicFilesystemChannel
 
+    @property
+    def default_connection_params(self):
+        # No server, so no host: kombu would otherwise warn on every connection that it used "localhost".
+        return {}
+
 
 # The timetable of periodic jobs. Each entry names a task by its dotted name; apps own the tasks.
 app.conf.beat_schedule = {

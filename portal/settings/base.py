@@ -207,10 +207,13 @@ if OIDC_CLIENT_ID:
 
 # --- E-mail: SMTP in production; the embedded profile writes files to var/mail.
 EMAIL_CONFIG = env.email("EMAIL_URL", default="filemail://" + str(BASE_DIR / "var" / "mail"))
-if EMAIL_CONFIG.get("EMAIL_BACKEND") == "django.core.mail.backends.filebased.EmailBackend" and not EMAIL_CONFIG.get(
-    "EMAIL_FILE_PATH"
-):
-    EMAIL_CONFIG["EMAIL_FILE_PATH"] = str(BASE_DIR / "var" / "mail")
+if EMAIL_CONFIG.get("EMAIL_BACKEND") == "django.core.mail.backends.filebased.EmailBackend":
+    # django-environ drops the leading "/" of filemail:///an/absolute/path (mail then landed in a
+    # relative folder under wherever the process started): an absolute path stays absolute, a
+    # relative one is under BASE_DIR, none means var/mail.
+    EMAIL_CONFIG["EMAIL_FILE_PATH"] = str(
+        BASE_DIR / (env("EMAIL_URL", default="").removeprefix("filemail://") or "var/mail")
+    )
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <noreply@keystone.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

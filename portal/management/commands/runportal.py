@@ -4,64 +4,200 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
+from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+# How long each process gets to finish its current work after Ctrl-C before it is killed.
+STOP_TIMEOUT = 15
+
+
+def _die_with_parent() -> None:  # pragma: no cover  (runs in the child, between fork and exec)
+    """Linux: the child gets SIGTERM if runportal itself dies without cleaning up (e.g. SIGKILL)."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_set_pdeathsig = 1
+    libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 class Command(BaseCommand):
     help = "Start the web server, a Celery worker and Celery beat; Ctrl-C stops all three."
 
     def add_arguments(self, parser):
-        parser.add_argument("--addr", default=os.environ.get("PORTAL_ADDR", "127.0.0.1:8000"))
+        parser.add_argument(
+            "--addr", default=os.environ.get("PORTAL_ADDR", "127.0.0.1:8000"), help="host:port for the web server"
+        )
+        parser.add_argument(
+            "--jobs-log-level",
+            default=os.environ.get("JOBS_LOG_LEVEL", "warning"),
+            choices=["debug", "info", "warning", "error"],
+            help="Log level of the worker and beat (info shows every job).",
+        )
 
-    def handle(self, *args, addr: str, **options):
-        env = dict(os.environ)
+    def handle(self, *args, addr: str, jobs_log_level: str, **options):
+        host, _, port = addr.rpartition(":")
+        if not host or not port.isdigit():
+            raise CommandError("--addr must look like 127.0.0.1:8000")
+        self._check_port_free(host, int(port))
+        # Unbuffered children, so their lines reach the terminal as they happen.
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         python = sys.executable
-        (settings.BASE_DIR / "var").mkdir(exist_ok=True)
+        Path(settings.CELERY_BEAT_SCHEDULE_FILENAME).parent.mkdir(parents=True, exist_ok=True)
         commands = {
             "web": [python, "manage.py", "runserver", addr, "--noreload"],
-            "worker": [python, "-m", "celery", "-A", "portal", "worker", "-P", "solo", "-l", "warning",
+            "worker": [python, "-m", "celery", "-A", "portal", "worker", "-P", "solo", "-l", jobs_log_level,
                        "--without-gossip", "--without-mingle"],
-            "beat": [python, "-m", "celery", "-A", "portal", "beat", "-l", "warning",
+            "beat": [python, "-m", "celery", "-A", "portal", "beat", "-l", jobs_log_level,
                      "-s", settings.CELERY_BEAT_SCHEDULE_FILENAME],
         }  # fmt: skip
-        processes = {name: subprocess.Popen(cmd, cwd=settings.BASE_DIR, env=env) for name, cmd in commands.items()}
-        self._banner(addr)
+        preexec = _die_with_parent if sys.platform.startswith("linux") else None
+        processes: dict[str, subprocess.Popen] = {}
+        stopping = threading.Event()
+
+        def stop(signum, frame):
+            # First Ctrl-C/SIGTERM: stop gracefully. A second Ctrl-C while stopping: kill at once.
+            if stopping.is_set() and signum == signal.SIGINT:
+                for proc in processes.values():
+                    if proc.poll() is None:
+                        proc.kill()
+            stopping.set()
+
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        pumps: list[threading.Thread] = []
         try:
-            while True:
+            for name, cmd in commands.items():
+                processes[name] = subprocess.Popen(
+                    cmd,
+                    cwd=settings.BASE_DIR,
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    preexec_fn=preexec,  # safe: no other thread runs yet (the pumps start below)
+                )
+            pumps = [
+                threading.Thread(target=self._pump, args=(name, proc), daemon=True) for name, proc in processes.items()
+            ]
+            for pump in pumps:
+                pump.start()
+            if self._wait_for_port(host, int(port), processes, stopping):
+                self._banner(addr)
+            while not stopping.is_set():
                 for name, proc in processes.items():
                     if proc.poll() is not None:
                         self.stderr.write(f"{name} stopped (exit {proc.returncode}); stopping the others.")
-                        raise KeyboardInterrupt
-                time.sleep(1)
-        except KeyboardInterrupt:
-            pass
+                        stopping.set()
+                        break
+                stopping.wait(0.5)
         finally:
-            for proc in processes.values():
-                if proc.poll() is None:
-                    proc.send_signal(signal.SIGTERM)
-            for proc in processes.values():
-                try:
-                    proc.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-            self.stdout.write("Keystone stopped.")
+            self._stop(processes)
+            for pump in pumps:
+                pump.join(timeout=2)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        self.stdout.write("Keystone stopped: web server, worker and beat have all exited.")
+
+    def _pump(self, name: str, proc: subprocess.Popen) -> None:
+        """Copy a child's output to ours, each line prefixed with the child's name."""
+        prefix = f"{name:<6} | "
+        for raw in iter(proc.stdout.readline, b""):
+            self.stdout.write(prefix + raw.decode("utf-8", "replace").rstrip("\n"))
+        proc.stdout.close()
+
+    def _check_port_free(self, host: str, port: int) -> None:
+        """Fail before starting anything if another program already listens on the address."""
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((host.strip("[]"), port))
+            except OSError as exc:
+                raise CommandError(
+                    f"{host}:{port} is already in use ({exc.strerror}). Stop what runs there, or pick another "
+                    "address: `manage.py runportal --addr 127.0.0.1:8001` (or PORTAL_ADDR=127.0.0.1:8001 make run)."
+                ) from None
+
+    def _wait_for_port(self, host: str, port: int, processes, stopping, timeout: float = 60) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not stopping.is_set():
+            if any(proc.poll() is not None for proc in processes.values()):
+                return False
+            try:
+                with socket.create_connection((host, port), timeout=1):
+                    return True
+            except OSError:
+                time.sleep(0.3)
+        return False
+
+    def _stop(self, processes: dict[str, subprocess.Popen]) -> None:
+        """SIGTERM to each process still running (warm shutdown for the worker), then wait; kill stragglers."""
+        for proc in processes.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT
+        for name, proc in processes.items():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                self.stderr.write(f"{name} did not stop within {STOP_TIMEOUT} s; killing it.")
+                proc.kill()
+                proc.wait()
+
+    def _python(self) -> str:
+        relative = os.path.relpath(sys.executable, settings.BASE_DIR)
+        return sys.executable if relative.startswith("..") else relative
 
     def _banner(self, addr: str) -> None:
-        from portal.demo import DEMO_LOGINS, DEMO_PASSWORD
+        from portal import demo
+        from portal.models import User
 
+        url = f"http://{addr}/"
+        backend = settings.EMAIL_BACKEND.rsplit(".", 2)[-2]
+        mail = {
+            "filebased": f"written as files to {getattr(settings, 'EMAIL_FILE_PATH', '')} (nothing is sent)",
+            "console": "printed here by the worker and web server (nothing is sent)",
+            "smtp": f"sent through {settings.EMAIL_HOST}:{settings.EMAIL_PORT}",
+        }.get(backend, settings.EMAIL_BACKEND)
+        database = settings.DATABASES["default"]
+        where = f"SQLite file {database['NAME']}" if database["ENGINE"].endswith("sqlite3") else f"{database['ENGINE']}"
+        broker = (
+            f"the embedded broker in {settings.BROKER_DIR}"
+            if settings.CELERY_BROKER_URL.startswith("filesystem://")
+            else "the configured broker"
+        )
         lines = [
             "",
-            f"Keystone is running at http://{addr}/",
-            f"Background jobs: a Celery worker and beat on the embedded broker ({settings.CELERY_BROKER_URL}).",
-            f"E-mail is written to files in {getattr(settings, 'EMAIL_FILE_PATH', 'the console')}.",
-            "",
-            f"Demo sign-ins (password for all: {DEMO_PASSWORD}):",
+            "=" * 78,
+            f"Keystone is running at {url}",
+            f"  Database: {where}.",
+            f"  Background jobs: a Celery worker and beat on {broker}.",
+            f"  E-mail: {mail}.",
         ]
-        lines += [f"  {role:<12} {email}" for role, email in DEMO_LOGINS]
-        lines += ["", "Press Ctrl-C to stop the web server, the worker and beat.", ""]
+        if User.objects.filter(email=f"admin@{demo.DEMO_DOMAIN}").exists():
+            code, seconds = demo.totp_code()
+            notes = {
+                "admin": "two-factor",
+                "analyst": "",
+                "facilitator": "two-factor; also facilitator2@, facilitator3@",
+                "leader": "any of leader1@ … leader60@",
+            }
+            lines += ["", f"Demo sign-ins ({demo.DEMO_ORG_NAME}), password for all: {demo.DEMO_PASSWORD}"]
+            lines += [f"  {role:<12} {email:<34} {notes.get(role, '')}" for role, email in demo.DEMO_LOGINS]
+            lines += [
+                "",
+                "Facilitators and the admin must give a second factor (TOTP) after the password.",
+                f"The demo accounts share the authenticator secret {demo.DEMO_TOTP_SECRET}:",
+                "add it to any authenticator app, or print the current code with",
+                f"  {self._python()} manage.py seed_demo --totp",
+                f"(right now it is {code}, for {seconds} more seconds).",
+            ]
+        else:
+            lines += ["", "No demo data yet: run `python manage.py seed_demo` for a fictional organisation."]
+        lines += ["", "Press Ctrl-C to stop the web server, the worker and beat.", "=" * 78, ""]
         self.stdout.write("\n".join(lines))
