@@ -84,20 +84,22 @@ class InvitationUploadForm(forms.Form):
             raise ValidationError(f"The file is larger than {max_bytes // 1024} KB; split it into smaller files.")
         data = upload.read()
         rows, problems = parse_invitation_csv(data, actor=self.actor)
-        if not problems and rows:
-            problems = invitation_rows_problems(actor=self.actor, rows=rows)
-        elif rows:
-            # Report the rule problems of the well-formed rows too, so one round of fixes is enough.
+        if rows:
+            # The rules too (already a member, repeated address), so one round of fixes is enough.
             problems = problems + invitation_rows_problems(actor=self.actor, rows=rows)
         if problems:
-            self.problems = sorted(problems, key=lambda p: (p.line or 0, p.message))
+            self.problems = sorted(problems, key=lambda p: p.line or 0)  # stable: a line's own order stays
             raise ValidationError([str(p) for p in self.problems])
         self.rows = rows
         return upload
 
 
 def parse_invitation_csv(data: bytes, *, actor: User) -> tuple[list[InvitationRow], list[RowProblem]]:
-    """Turn CSV bytes into rows; format problems (encoding, header, syntax) are returned by line."""
+    """Turn CSV bytes into rows and format problems (encoding, header, syntax), by line.
+
+    The rows are those naming a valid address and a cohort the actor may use, even when their line
+    has another problem: the caller checks the rules on them too, and imports only if no problem.
+    """
     if not data.strip():
         return [], [RowProblem(None, EMPTY_FILE)]
     try:
@@ -156,7 +158,9 @@ def parse_invitation_csv(data: bytes, *, actor: User) -> tuple[list[InvitationRo
     return rows, problems
 
 
-def _parse_row(cells: list[str], *, line: int, cohorts: dict[str, Cohort]):
+def _parse_row(
+    cells: list[str], *, line: int, cohorts: dict[str, Cohort]
+) -> tuple[InvitationRow | None, list[RowProblem]]:
     if len(cells) != len(CSV_COLUMNS):
         return None, [RowProblem(line, f"Expected {len(CSV_COLUMNS)} columns, found {len(cells)}.")]
     values = dict(zip(CSV_COLUMNS, (cell.strip() for cell in cells), strict=True))
@@ -171,6 +175,7 @@ def _parse_row(cells: list[str], *, line: int, cohorts: dict[str, Cohort]):
             problems.append(RowProblem(line, f"“{values['email']}” is not a valid e-mail address."))
         if len(email) > _limit("email"):
             problems.append(RowProblem(line, "The e-mail address is too long."))
+    email_ok = not problems
     for column, field in (("name", "display_name"), ("title", "job_title"), ("department", "department")):
         if len(values[column]) > _limit(field):
             problems.append(RowProblem(line, f"The {column} is longer than {_limit(field)} characters."))
@@ -191,20 +196,20 @@ def _parse_row(cells: list[str], *, line: int, cohorts: dict[str, Cohort]):
         problems.append(RowProblem(line, "The cohort is missing (use its name or its short name)."))
     elif cohort is None:
         problems.append(RowProblem(line, f"There is no cohort “{values['cohort']}” that you can invite people to."))
-    if problems:
+    if not (email_ok and cohort is not None):
         return None, problems
-    return (
-        InvitationRow(
-            email=email,
-            cohort=cohort,
-            display_name=values["name"],
-            job_title=values["title"],
-            department=values["department"],
-            management_level=level,
-            line=line,
-        ),
-        [],
+    # A row with a known person and cohort is returned even with other problems, so the rules
+    # (already a member, repeated address) are reported for it too; any problem stops the import.
+    row = InvitationRow(
+        email=email,
+        cohort=cohort,
+        display_name=values["name"][: _limit("display_name")],
+        job_title=values["title"][: _limit("job_title")],
+        department=values["department"][: _limit("department")],
+        management_level=level,
+        line=line,
     )
+    return row, problems
 
 
 class InvitedSignupForm(SignupForm):

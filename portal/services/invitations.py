@@ -55,7 +55,7 @@ class InvitationRowsError(ValidationError):
     """Some rows cannot be invited; nothing was written. ``problems`` says which and why."""
 
     def __init__(self, problems: Sequence[RowProblem]):
-        self.problems = sorted(problems, key=lambda p: (p.line or 0, p.message))
+        self.problems = sorted(problems, key=lambda p: p.line or 0)
         super().__init__([str(p) for p in self.problems])
 
 

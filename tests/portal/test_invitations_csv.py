@@ -142,3 +142,11 @@ def test_an_admin_may_use_any_cohort(admin_user, cohort, other_cohort):
 def test_overlong_values(facilitator, cohort):
     data = f"{HEADER}\na@harbourview.example,{'N' * 121},,,1,northern-lights\n".encode()
     assert _messages(data, facilitator)[1] == ["Line 2: The name is longer than 120 characters."]
+
+
+def test_a_line_with_a_format_problem_is_checked_against_the_rules_too(facilitator, cohort, leader):
+    form = _form(f"{HEADER}\n{leader.email},Lee,,,9,northern-lights\n".encode(), facilitator)
+    assert form.errors["file"] == [
+        "Line 2: Management level “9” is not 1 (senior executive), 2 (middle manager) or 3 (front-line manager).",
+        f"Line 2: {leader.email} is already a member of Northern Lights.",
+    ]
