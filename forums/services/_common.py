@@ -64,14 +64,16 @@ def quote_pattern() -> re.Pattern:
 def prepare_body(raw: str, *, author: User, field_name: str = "body") -> PreparedBody:
     """Sanitise composer input and link mentions; raise ValidationError for empty or over-long text.
 
-    Text without any markup (the composer without JavaScript) becomes paragraphs. Images survive only
-    when they are attachments the portal stored (``portal.images`` verified and re-encoded them).
+    Text that does not start with a tag (the composer without JavaScript) is escaped and becomes
+    paragraphs. Images survive only when they are attachments the portal stored (``portal.images``
+    verified and re-encoded them).
     """
     raw = raw or ""
     limit = max_chars()
     if len(raw) > limit * RAW_HTML_FACTOR:
         raise ValidationError({field_name: f"This is far longer than the {limit:,} characters a post may have."})
-    if "<" not in raw:
+    if not raw.lstrip().startswith("<"):
+        # The editor always sends HTML that starts with a block tag; anything else was typed without it.
         raw = linebreaks(escape(raw.strip()))
     html = _keep_stored_images(sanitize(raw))
     mentions = link_mentions(html)

@@ -19,12 +19,20 @@ from .. import permissions
 from ..models import Attachment, ModerationAction, Post, PostRevision, Topic
 from ._common import DuplicateSubmission, activity_cohort, clean_title, prepare_body, topic_cohort
 from .audit import moderation_log
-from .reading import draft_discard, watch_auto
+from .reading import draft_discard, read_state_mark, watch_auto
 
 
 def _lock_topic(topic_id: int) -> Topic:
     # of=("self",): lock the topic row only, not its board and cohort (that would serialise a whole board).
     return Topic.objects.select_for_update(of=("self",)).select_related("board__cohort").get(pk=topic_id)
+
+
+def _lock_post(post: Post) -> tuple[Topic, Post]:
+    """Lock a post's topic, then the post, and re-read both: rules are checked against fresh rows."""
+    topic = _lock_topic(post.topic_id)
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    post.topic = topic
+    return topic, post
 
 
 def topic_recount(topic: Topic) -> None:
@@ -110,6 +118,7 @@ def post_reply(
                 last_poster=actor,
             )
             watch_auto(user=actor, topic=topic)
+            read_state_mark(user=actor, topic=topic, number=number)
             draft_discard(user=actor, board=board, topic=topic)
             metrics.record(
                 actor=actor,
@@ -185,15 +194,13 @@ def post_edit(*, actor: User, post: Post, body: str, title: str | None = None, r
     is logged with the editor and reason; an unchanged text writes nothing; people newly mentioned by
     the edit are notified, nobody twice.
     """
-    topic = post.topic
-    moderator = permissions.can_moderate_board(actor, topic.board)
-    if not permissions.can_edit_post(actor, post, moderator=moderator):
-        raise PermissionDenied("You cannot edit this post.")
     prepared = prepare_body(body, author=actor)
     title = clean_title(title) if post.number == 1 and title is not None else None
     with transaction.atomic():
-        topic = _lock_topic(topic.pk)
-        post = Post.objects.select_for_update().get(pk=post.pk)
+        topic, post = _lock_post(post)
+        moderator = permissions.can_moderate_board(actor, topic.board)
+        if not permissions.can_edit_post(actor, post, moderator=moderator):
+            raise PermissionDenied("You cannot edit this post.")
         body_changed = prepared.html != post.body
         title_changed = title is not None and title != topic.title
         if not body_changed and not title_changed:
@@ -258,15 +265,13 @@ def post_delete(*, actor: User, post: Post, reason: str = "") -> Post:
     Removing the opening post removes the topic. An author may not remove an opening post others have
     already answered (their replies would lose their context); a moderator may.
     """
-    topic = post.topic
-    moderator = permissions.can_moderate_board(actor, topic.board)
-    if not permissions.can_delete_post(actor, post, moderator=moderator):
-        raise PermissionDenied("You cannot remove this post.")
     with transaction.atomic():
-        topic = _lock_topic(topic.pk)
-        post = Post.objects.select_for_update().get(pk=post.pk)
+        topic, post = _lock_post(post)
         if post.deleted_at is not None:
             return post
+        moderator = permissions.can_moderate_board(actor, topic.board)
+        if not permissions.can_delete_post(actor, post, moderator=moderator):
+            raise PermissionDenied("You cannot remove this post.")
         if post.number == 1 and not moderator and topic.posts.filter(number__gt=1).exclude(author=actor).exists():
             raise ValidationError(
                 "Others have replied to this topic, so it stays. Edit your post instead, "
@@ -299,14 +304,12 @@ def post_delete(*, actor: User, post: Post, reason: str = "") -> Post:
 
 def post_restore(*, actor: User, post: Post, reason: str = "") -> Post:
     """Bring back a removed post (moderators only); counters are recomputed."""
-    topic = post.topic
-    if not permissions.can_restore_post(actor, post):
-        raise PermissionDenied("Only this board's facilitators and admins may restore posts.")
     with transaction.atomic():
-        topic = _lock_topic(topic.pk)
-        post = Post.objects.select_for_update().get(pk=post.pk)
+        topic, post = _lock_post(post)
         if post.deleted_at is None:
             return post
+        if not permissions.can_restore_post(actor, post):
+            raise PermissionDenied("Only this board's facilitators and admins may restore posts.")
         post.deleted_at = None
         post.deleted_by = None
         post.save(update_fields=["deleted_at", "deleted_by"])
@@ -331,14 +334,12 @@ def post_hide(*, actor: User | None, post: Post, reason: str = "", action: str =
     counters are recomputed; the audit log records who and why; a moderator's hiding is recorded as
     activity (the system's is not: the flags that caused it were).
     """
-    topic = post.topic
-    if actor is not None and not permissions.can_moderate_board(actor, topic.board):
-        raise PermissionDenied("Only this board's facilitators and admins may hide posts.")
     if not action:
         action = ModerationAction.Action.HIDE if actor is not None else ModerationAction.Action.AUTO_HIDE
     with transaction.atomic():
-        topic = _lock_topic(topic.pk)
-        post = Post.objects.select_for_update().get(pk=post.pk)
+        topic, post = _lock_post(post)
+        if actor is not None and not permissions.can_moderate_board(actor, topic.board):
+            raise PermissionDenied("Only this board's facilitators and admins may hide posts.")
         if post.hidden_at is not None and (actor is None or post.hidden_by_id is not None):
             return post
         # Not hidden yet, or hidden automatically and now confirmed by a moderator (who then owns it).
@@ -370,12 +371,10 @@ def post_hide(*, actor: User | None, post: Post, reason: str = "", action: str =
 
 def post_unhide(*, actor: User, post: Post, reason: str = "") -> Post:
     """Show a hidden post again (moderators only)."""
-    topic = post.topic
-    if not permissions.can_moderate_board(actor, topic.board):
-        raise PermissionDenied("Only this board's facilitators and admins may unhide posts.")
     with transaction.atomic():
-        topic = _lock_topic(topic.pk)
-        post = Post.objects.select_for_update().get(pk=post.pk)
+        topic, post = _lock_post(post)
+        if not permissions.can_moderate_board(actor, topic.board):
+            raise PermissionDenied("Only this board's facilitators and admins may unhide posts.")
         if post.hidden_at is None:
             return post
         post.hidden_at = None

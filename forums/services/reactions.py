@@ -23,6 +23,7 @@ def reaction_toggle(*, actor: User, post: Post, kind: str) -> bool:
     """
     if kind not in Reaction.Kind.values:
         raise ValidationError("Choose like, thanks or insightful.")
+    post = Post.objects.select_related("topic__board__cohort").get(pk=post.pk)
     if not permissions.can_react(actor, post):
         raise PermissionDenied("You cannot react to this post.")
     topic = post.topic

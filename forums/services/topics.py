@@ -17,7 +17,7 @@ from .. import permissions
 from ..models import Attachment, Board, ModerationAction, Post, PostRevision, Topic
 from ._common import DuplicateSubmission, activity_cohort, clean_title, prepare_body, topic_cohort
 from .audit import moderation_log
-from .reading import draft_discard, watch_auto
+from .reading import draft_discard, read_state_mark, watch_auto
 
 
 def topic_create(
@@ -78,6 +78,7 @@ def topic_create(
                 post=post
             )
             watch_auto(user=actor, topic=topic)
+            read_state_mark(user=actor, topic=topic, number=1)
             draft_discard(user=actor, board=board, topic=None)
             metrics.record(
                 actor=actor,
@@ -110,6 +111,11 @@ def _check_duplicate_topic(*, actor: User, board: Board, title: str, client_key:
 
 
 # ---------------------------------------------------------------- moderation
+def _lock(topic: Topic) -> Topic:
+    # Lock the topic row only (not its board and cohort), and re-read it: rules see the current state.
+    return Topic.objects.select_for_update(of=("self",)).select_related("board__cohort").get(pk=topic.pk)
+
+
 def _require_moderator(actor: User, topic: Topic) -> None:
     if not permissions.can_moderate_board(actor, topic.board):
         raise PermissionDenied("Only this board's facilitators and admins may do that.")
@@ -138,9 +144,9 @@ def _record_moderation(*, actor: User, topic: Topic, action: str, reason: str = 
 
 def topic_pin_set(*, actor: User, topic: Topic, pinned: bool, reason: str = "") -> Topic:
     """Pin a topic to the top of its board (or unpin it); logged and recorded. No-op if unchanged."""
-    _require_moderator(actor, topic)
     with transaction.atomic():
-        topic = Topic.objects.select_for_update().select_related("board__cohort").get(pk=topic.pk)
+        topic = _lock(topic)
+        _require_moderator(actor, topic)
         if topic.is_pinned == pinned:
             return topic
         topic.is_pinned = pinned
@@ -154,9 +160,9 @@ def topic_pin_set(*, actor: User, topic: Topic, pinned: bool, reason: str = "") 
 
 def topic_lock_set(*, actor: User, topic: Topic, locked: bool, reason: str = "") -> Topic:
     """Lock a topic (no more replies from members) or unlock it; logged and recorded."""
-    _require_moderator(actor, topic)
     with transaction.atomic():
-        topic = Topic.objects.select_for_update().select_related("board__cohort").get(pk=topic.pk)
+        topic = _lock(topic)
+        _require_moderator(actor, topic)
         if topic.is_locked == locked:
             return topic
         topic.is_locked = locked
@@ -170,11 +176,11 @@ def topic_lock_set(*, actor: User, topic: Topic, locked: bool, reason: str = "")
 
 def topic_slow_mode_set(*, actor: User, topic: Topic, minutes: int, reason: str = "") -> Topic:
     """Let members post at most once every ``minutes`` in this topic (0 switches slow mode off)."""
-    _require_moderator(actor, topic)
     if not 0 <= int(minutes) <= 24 * 60:
         raise ValidationError({"minutes": "Choose between 0 (off) and 1440 minutes (a day)."})
     with transaction.atomic():
-        topic = Topic.objects.select_for_update().select_related("board__cohort").get(pk=topic.pk)
+        topic = _lock(topic)
+        _require_moderator(actor, topic)
         if topic.slow_mode_minutes == minutes:
             return topic
         previous = topic.slow_mode_minutes
@@ -189,11 +195,11 @@ def topic_slow_mode_set(*, actor: User, topic: Topic, minutes: int, reason: str 
 
 def topic_move(*, actor: User, topic: Topic, board: Board, reason: str = "") -> Topic:
     """Move a topic to another board; the mover must moderate both boards."""
-    _require_moderator(actor, topic)
     if not permissions.can_moderate_board(actor, board):
         raise PermissionDenied("You can move topics only to boards you moderate.")
     with transaction.atomic():
-        topic = Topic.objects.select_for_update().select_related("board__cohort").get(pk=topic.pk)
+        topic = _lock(topic)
+        _require_moderator(actor, topic)
         if topic.board_id == board.pk:
             return topic
         source = topic.board
@@ -212,13 +218,15 @@ def topic_accept_answer(*, actor: User, topic: Topic, post: Post | None) -> Topi
     Guarantees: only the asker or a moderator; only a visible reply of this topic; the answer's author
     is notified after commit; recorded as answer_accepted (a moderator accepting is also logged).
     """
-    moderator = permissions.can_moderate_board(actor, topic.board)
-    if not permissions.can_accept_answer(actor, topic, moderator=moderator):
-        raise PermissionDenied("Only the person who asked (or a facilitator) can accept an answer.")
-    if post is not None and (post.topic_id != topic.pk or post.number == 1 or post.is_removed):
-        raise ValidationError("Only a visible reply in this topic can be the accepted answer.")
     with transaction.atomic():
-        topic = Topic.objects.select_for_update().select_related("board__cohort").get(pk=topic.pk)
+        topic = _lock(topic)
+        moderator = permissions.can_moderate_board(actor, topic.board)
+        if not permissions.can_accept_answer(actor, topic, moderator=moderator):
+            raise PermissionDenied("Only the person who asked (or a facilitator) can accept an answer.")
+        if post is not None:
+            post = Post.objects.filter(pk=post.pk).first()
+        if post is not None and (post.topic_id != topic.pk or post.number == 1 or post.is_removed):
+            raise ValidationError("Only a visible reply in this topic can be the accepted answer.")
         new_id = post.pk if post else None
         if topic.accepted_post_id == new_id:
             return topic

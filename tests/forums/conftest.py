@@ -23,4 +23,14 @@ def org_board(db):
 def topic(board, leader):
     from forums.services import topic_create
 
-    return topic_create(actor=leader, board=board, title="How do you start your week?", body="<p>Mine starts with coffee.</p>")
+    return topic_create(
+        actor=leader, board=board, title="How do you start your week?", body="<p>Mine starts with coffee.</p>"
+    )
+
+
+@pytest.fixture
+def on_commit_now(monkeypatch):
+    """Run ``transaction.on_commit`` follow-ups at once (the test's transaction never commits)."""
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
