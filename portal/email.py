@@ -130,7 +130,10 @@ def email_delivery_send(*, delivery_id: int) -> str:
     )
     if not claimed:
         return "not-pending"
-    delivery = EmailDelivery.objects.get(pk=delivery_id)
+    delivery = EmailDelivery.objects.select_related("recipient", "notification").get(pk=delivery_id)
+    if delivery.recipient is not None and not delivery.recipient.is_active:
+        _finish(delivery_id, EmailDelivery.Status.CANCELLED, "The person's account was deactivated.")
+        return "cancelled"
     if is_undeliverable(delivery.to_email):
         _finish(delivery_id, EmailDelivery.Status.SUPPRESSED, "Address marked undeliverable.")
         return "suppressed"

@@ -145,7 +145,7 @@ def login(live_server):
 
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Email").fill(user.email)
-        page.get_by_label("Password").fill(password or PASSWORD)
+        page.get_by_label("Password", exact=True).fill(password or PASSWORD)
         page.get_by_role("button", name="Sign In").click()
         page.wait_for_load_state()
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import F, Min, Q, QuerySet
@@ -106,6 +107,31 @@ def bell_summary(user: User) -> BellSummary:
     rows = list(unread.order_by("-updated_at")[: BELL_LIMIT + 1])
     visible = filter_visible(user, rows)
     return BellSummary(count=min(len(visible), BELL_LIMIT), capped=len(visible) > BELL_LIMIT)
+
+
+def _bell_key(user_id: int, session_key: str | None) -> str:
+    return f"notifications:bell:{user_id}:{session_key or '-'}"
+
+
+def bell_summary_refresh(user: User, session_key: str | None = None) -> BellSummary:
+    """Count now and remember it for the header of this person's next pages (this session)."""
+    summary = bell_summary(user)
+    cache.set(
+        _bell_key(user.pk, session_key), (summary.count, summary.capped), settings.NOTIFICATION_BELL_CACHE_SECONDS
+    )
+    return summary
+
+
+def bell_summary_cached(user: User, session_key: str | None = None) -> BellSummary:
+    """The header's count: remembered for a few seconds, so ordinary pages spend no query on it.
+
+    The bell's own requests (the 60-second poll, the dropdown, marking read) always count afresh and
+    refresh this, so the number is never staler than the cache time after something changes.
+    """
+    cached = cache.get(_bell_key(user.pk, session_key))
+    if cached is not None:
+        return BellSummary(count=cached[0], capped=cached[1])
+    return bell_summary_refresh(user, session_key)
 
 
 def latest_notifications(user: User, *, limit: int = DROPDOWN_SIZE) -> list[Notification]:

@@ -291,6 +291,8 @@ NOTIFICATION_WEEKLY_DIGEST_DAY = env.int("NOTIFICATION_WEEKLY_DIGEST_DAY", defau
 NOTIFICATION_EMAIL_MAX_RETRIES = env.int("NOTIFICATION_EMAIL_MAX_RETRIES", default=8)
 # Seconds Django's SMTP backend waits for the server before giving up (and retrying later).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# Seconds the header's unread count is remembered between page loads (the bell's poll always counts afresh).
+NOTIFICATION_BELL_CACHE_SECONDS = env.int("NOTIFICATION_BELL_CACHE_SECONDS", default=30)
 
 # --- forums
 # Distinct members whose open flags hide a post automatically, pending a moderator's review.

@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..selectors.notifications import bell_summary
+from ..selectors.notifications import bell_summary_cached
 
 register = template.Library()
 
@@ -14,5 +14,6 @@ def notification_bell(context):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"show": False}
-    bell = context.get("bell") or bell_summary(user)
+    session = getattr(request, "session", None)
+    bell = context.get("bell") or bell_summary_cached(user, getattr(session, "session_key", None))
     return {"show": True, "bell": bell, "request": request}

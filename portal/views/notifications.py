@@ -28,6 +28,11 @@ def _local(url: str, request: HttpRequest) -> bool:
     return bool(url) and url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=set())
 
 
+def _bell(request: HttpRequest) -> sel.BellSummary:
+    """A fresh count (the bell's own requests and these pages), remembered for the header."""
+    return sel.bell_summary_refresh(request.user, request.session.session_key)
+
+
 def _back(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     return target if _local(target, request) else reverse("notifications:list")
@@ -37,7 +42,7 @@ def _back(request: HttpRequest) -> str:
 @require_GET
 def bell(request: HttpRequest) -> HttpResponse:
     """The unread count, polled by htmx every 60 seconds."""
-    return render(request, "portal/notifications/partials/count.html", {"bell": sel.bell_summary(request.user)})
+    return render(request, "portal/notifications/partials/count.html", {"bell": _bell(request)})
 
 
 @login_required
@@ -47,7 +52,7 @@ def dropdown(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/notifications/partials/dropdown.html",
-        {"notifications": sel.latest_notifications(request.user), "bell": sel.bell_summary(request.user)},
+        {"notifications": sel.latest_notifications(request.user), "bell": _bell(request)},
     )
 
 
@@ -68,7 +73,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
             "show": show,
             "event": event,
             "events": Event.choices,
-            "bell": sel.bell_summary(request.user),
+            "bell": _bell(request),
         },
     )
 
@@ -81,6 +86,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     if notification is None:
         raise Http404("No such notification.")
     svc.notification_open(user=request.user, notification=notification)
+    _bell(request)  # the page we land on shows the count without this one
     if not sel.notification_visible(request.user, notification) or not _local(notification.url, request):
         return render(request, "portal/notifications/unavailable.html", {"notification": notification}, status=404)
     return redirect(notification.url)
@@ -93,12 +99,13 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     if notification is None:
         raise Http404("No such notification.")
     svc.notification_mark_read(user=request.user, notification=notification)
+    bell = _bell(request)
     if request.htmx:
         visible = sel.notification_visible(request.user, notification)
         return render(
             request,
             "portal/notifications/partials/item_swap.html",
-            {"n": notification, "visible": visible, "bell": sel.bell_summary(request.user)},
+            {"n": notification, "visible": visible, "bell": bell},
         )
     return redirect(_back(request))
 
@@ -107,11 +114,12 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     marked = svc.notifications_mark_all_read(user=request.user)
+    bell = _bell(request)
     if request.htmx:
         return render(
             request,
             "portal/notifications/partials/dropdown.html",
-            {"notifications": sel.latest_notifications(request.user), "bell": sel.bell_summary(request.user)},
+            {"notifications": sel.latest_notifications(request.user), "bell": bell},
         )
     if marked:
         messages.success(request, f"Marked {marked} notification{'s' if marked != 1 else ''} as read.")
@@ -156,7 +164,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             "undeliverable": sel.is_undeliverable(request.user.email),
             "digest_time": f"{settings.NOTIFICATION_DIGEST_HOUR:02d}:00",
             "weekly_day": calendar.day_name[settings.NOTIFICATION_WEEKLY_DIGEST_DAY],
-            "bell": sel.bell_summary(request.user),
+            "bell": _bell(request),
         },
         status=400 if errors or form_error else 200,
     )

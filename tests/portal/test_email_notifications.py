@@ -160,6 +160,15 @@ def test_removed_from_the_cohort_before_sending_cancels_the_e_mail(smtp_server, 
     assert smtp_server.messages == []
 
 
+def test_a_deactivated_account_gets_no_e_mail_that_was_waiting(smtp_server, leader, other_leader):
+    n = _mention(leader, other_leader)
+    delivery_id = svc.notification_email_prepare(notification_id=n.pk)
+    leader.is_active = False
+    leader.save()
+    assert email_delivery_send(delivery_id=delivery_id) == "cancelled"
+    assert smtp_server.messages == []
+
+
 def test_smtp_down_is_retried_and_delivered_once_when_the_server_is_back(settings, leader, other_leader):
     port = _free_port()  # nothing listens here yet
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

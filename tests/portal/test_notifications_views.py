@@ -204,3 +204,20 @@ def test_query_count_is_the_same_with_5_and_500_notifications(
     _bulk(leader, 495, actors=(other_leader, UserFactory(), None), targets=(cohort, None))
     with django_assert_num_queries(small):
         assert client.get(url).status_code == 200
+
+
+def test_ordinary_pages_reuse_the_count_and_the_poll_refreshes_it(client, leader, other_leader):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    NotificationFactory(recipient=leader, actor=other_leader)
+    client.force_login(leader)
+    page = reverse("notifications:unsubscribe", args=[unsubscribe_token(leader, "mention")])  # not a bell view
+    assert 'class="bell__count" aria-hidden="true">1<' in client.get(page).content.decode()
+    NotificationFactory(recipient=leader, actor=other_leader)
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(page).content.decode()
+    assert not [q for q in ctx.captured_queries if "portal_notification" in q["sql"]]
+    assert 'class="bell__count" aria-hidden="true">1<' in html  # remembered for a few seconds
+    assert ">2<" in client.get(reverse("notifications:bell")).content.decode()  # the poll counts afresh
+    assert 'class="bell__count" aria-hidden="true">2<' in client.get(page).content.decode()
