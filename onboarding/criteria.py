@@ -100,7 +100,7 @@ def _policy(facts: Facts, params: dict):
 
 def _follows(facts: Facts, params: dict):
     qs = Follow.objects.filter(follower=facts.user)
-    return qs.count(), lambda: nth_time(qs.values_list("created_at", flat=True), params["n"])
+    return qs.count(), lambda: nth_time(qs.values_list("created_at", flat=True), params.get("n", 1))
 
 
 def _blog_authors() -> QuerySet:
@@ -109,13 +109,13 @@ def _blog_authors() -> QuerySet:
 
 def _follow_bloggers(facts: Facts, params: dict):
     qs = Follow.objects.filter(follower=facts.user, followee_id__in=_blog_authors())
-    return qs.count(), lambda: nth_time(qs.values_list("created_at", flat=True), params["n"])
+    return qs.count(), lambda: nth_time(qs.values_list("created_at", flat=True), params.get("n", 1))
 
 
 def _verb_count(verb: str):
     def compute(facts: Facts, params: dict):
         return facts.verb_counts.get(verb, 0), lambda: nth_time(
-            facts.activities(verb).values_list("created_at", flat=True), params["n"]
+            facts.activities(verb).values_list("created_at", flat=True), params.get("n", 1)
         )
 
     return compute
@@ -128,13 +128,13 @@ def _distinct(qs: QuerySet, key: str, n: int):
 
 
 def _publish_entries(facts: Facts, params: dict):
-    return _distinct(facts.activities(Verb.ENTRY_PUBLISHED), "target_id", params["n"])
+    return _distinct(facts.activities(Verb.ENTRY_PUBLISHED), "target_id", params.get("n", 1))
 
 
 def _comment_entries(facts: Facts, params: dict):
     # A comment's activity names the entry as its context; count entries, not comments.
     qs = facts.activities(Verb.COMMENTED).exclude(context_id=None)
-    return _distinct(qs, "context_id", params["n"])
+    return _distinct(qs, "context_id", params.get("n", 1))
 
 
 def prompt_topic_ids() -> QuerySet:
@@ -152,14 +152,14 @@ def _reply_to_prompt(facts: Facts, params: dict):
     qs = facts.activities(Verb.POST_CREATED).filter(
         context_type=topic_type, context_id__in=prompt_topic_ids(), cohort_id__in=facts.member_cohort_ids
     )
-    return _distinct(qs, "context_id", params["n"])
+    return _distinct(qs, "context_id", params.get("n", 1))
 
 
 def _lessons(facts: Facts, params: dict):
     from .models import LessonProgress
 
     qs = LessonProgress.objects.filter(user=facts.user, completed_at__isnull=False)
-    return qs.count(), lambda: nth_time(qs.values_list("completed_at", flat=True), params["n"])
+    return qs.count(), lambda: nth_time(qs.values_list("completed_at", flat=True), params.get("n", 1))
 
 
 def _replies_from_colleagues(facts: Facts, params: dict):
@@ -178,7 +178,7 @@ def _replies_from_colleagues(facts: Facts, params: dict):
             context_id__in=mine.filter(target_type=entry_type).values("target_id"),
         )
     ).exclude(actor=facts.user)
-    return _distinct(qs, "actor_id", params["n"])
+    return _distinct(qs, "actor_id", params.get("n", 1))
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,12 @@ class PathState:
         return next((s for s in self.steps if not s.finished), None)
 
     @property
+    def next_number(self) -> int:
+        """The next step's place on the path, counting from 1 (steps done out of order are skipped over)."""
+        nxt = self.next_step
+        return self.steps.index(nxt) + 1 if nxt else len(self.steps)
+
+    @property
     def complete(self) -> bool:
         return self.next_step is None
 
