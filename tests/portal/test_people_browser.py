@@ -48,12 +48,12 @@ def test_directory_filters_and_follow_with_htmx(page, live_server, leader, colle
     expect(page).to_have_url(re.compile(r"/people/\?q=customs"))
     expect(page.locator("#directory-status")).to_have_text("1 person found")
 
-    page.get_by_role("button", name="Follow Priya Port").click()
-    expect(page.get_by_role("button", name="Unfollow Priya Port")).to_be_visible()
+    page.get_by_role("button", name="Follow Priya Port", exact=True).click()
+    expect(page.get_by_role("button", name="Unfollow Priya Port", exact=True)).to_be_visible()
     assert Follow.objects.filter(follower=leader, followee=colleagues["priya"]).exists()
 
-    page.get_by_role("button", name="Unfollow Priya Port").click()
-    expect(page.get_by_role("button", name="Follow Priya Port")).to_be_visible()
+    page.get_by_role("button", name="Unfollow Priya Port", exact=True).click()
+    expect(page.get_by_role("button", name="Follow Priya Port", exact=True)).to_be_visible()
     assert not Follow.objects.filter(follower=leader).exists()
     assert page.evaluate("window.__noReload") is True  # all of it happened without a page load
 
@@ -67,7 +67,7 @@ def test_follow_from_a_profile_updates_the_count(page, live_server, leader, coll
     _sign_in(page.context, live_server, leader)
     page.goto(f"{live_server.url}/people/{colleagues['omar'].pk}/")
     expect(page.locator(f"#follower-count-{colleagues['omar'].pk}")).to_have_text("0 followers")
-    page.get_by_role("button", name="Follow Omar Quay").click()
+    page.get_by_role("button", name="Follow Omar Quay", exact=True).click()
     expect(page.locator(f"#follower-count-{colleagues['omar'].pk}")).to_have_text("1 follower")
 
 
@@ -82,9 +82,9 @@ def test_everything_works_without_javascript(browser, live_server, leader, colle
     expect(page).to_have_url(re.compile(r"q=shift"))
     expect(page.locator("#directory-results")).not_to_contain_text("Priya Port")
 
-    page.get_by_role("button", name="Follow Omar Quay").click()
+    page.get_by_role("button", name="Follow Omar Quay", exact=True).click()
     expect(page.get_by_text("You now follow Omar Quay")).to_be_visible()
     expect(page).to_have_url(re.compile(r"q=shift"))  # back where we were, filters kept
-    expect(page.get_by_role("button", name="Unfollow Omar Quay")).to_be_visible()
+    expect(page.get_by_role("button", name="Unfollow Omar Quay", exact=True)).to_be_visible()
     assert Follow.objects.filter(follower=leader, followee=colleagues["omar"]).exists()
     context.close()
