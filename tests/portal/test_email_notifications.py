@@ -265,3 +265,31 @@ def test_admin_changelists_render(admin_client, leader, other_leader):
         "/admin/portal/notification/",
     ):
         assert admin_client.get(path).status_code == 200, path
+
+
+def test_a_worker_that_died_mid_send_does_not_lose_the_e_mail(smtp_server, leader, other_leader):
+    n = _mention(leader, other_leader)
+    delivery_id = svc.notification_email_prepare(notification_id=n.pk)
+    # A worker claimed the row and died before finishing.
+    EmailDelivery.objects.filter(pk=delivery_id).update(
+        status=EmailDelivery.Status.SENDING, claimed_at=timezone.now(), attempts=1
+    )
+    assert email_delivery_send(delivery_id=delivery_id) == "not-pending"  # another worker leaves it alone
+    with time_machine.travel(timezone.now() + timedelta(minutes=20)):
+        assert sweep()["deliveries"] == 1
+    assert len(smtp_server.messages) == 1
+    assert EmailDelivery.objects.get(pk=delivery_id).status == EmailDelivery.Status.SENT
+
+
+def test_admin_can_send_a_refused_e_mail_again_but_never_a_sent_one(
+    smtp_server, leader, other_leader, django_capture_on_commit_callbacks
+):
+    n = _mention(leader, other_leader)
+    delivery_id = svc.notification_email_prepare(notification_id=n.pk)
+    EmailDelivery.objects.filter(pk=delivery_id).update(status=EmailDelivery.Status.FAILED, last_error="550")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert svc.email_deliveries_requeue(delivery_ids=[delivery_id]) == 1
+    assert len(smtp_server.messages) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert svc.email_deliveries_requeue(delivery_ids=[delivery_id]) == 0
+    assert len(smtp_server.messages) == 1
