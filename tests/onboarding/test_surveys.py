@@ -16,6 +16,7 @@ from portal.models import Notification
 from tests.factories import UserFactory, member_of
 
 pytestmark = pytest.mark.django_db
+ONE_MINUTE = timedelta(minutes=1)
 
 
 @pytest.fixture
