@@ -176,6 +176,23 @@ def test_cohort_list_query_count_does_not_grow(client, facilitator, cohort, djan
     assert len(response.context["page"].object_list) == 50
 
 
+def test_invite_page_query_count_does_not_grow_with_cohorts(client, admin_user, django_assert_num_queries):
+    from tests.factories import CohortFactory
+
+    client.force_login(admin_user)
+    url = reverse("invitations:create")
+    for cohort in CohortFactory.create_batch(2):
+        InvitationFactory.create_batch(2, cohort=cohort)
+    client.get(url)  # warm up
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for cohort in CohortFactory.create_batch(30):
+        InvitationFactory.create_batch(3, cohort=cohort)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["cohorts"]) == 32
+
+
 def test_resend_and_withdraw_from_the_list(client, facilitator, cohort, django_capture_on_commit_callbacks):
     invitation = InvitationFactory(cohort=cohort, expires_at=timezone.now() - timedelta(hours=1))
     client.force_login(facilitator)
