@@ -91,7 +91,9 @@ def page(k: int) -> list[dict]:
                 f"Any figure that describes between 1 and {k - 1} people is shown as \u201cfewer than {k}\u201d, "
                 "in the charts (a gap), the tables and the downloads alike. A count of activities is hidden when "
                 f"fewer than {k} people did them; an average, a median or a share is hidden when it rests on "
-                f"fewer than {k} people. Zero is shown: it describes nobody.",
+                f"fewer than {k} people. Zero is shown: it describes nobody. Where figures add up to a total "
+                "shown beside them (the answers to one statement, contributors and readers of one week), a "
+                "second figure is hidden with the first so that it cannot be worked out by subtraction.",
                 "Survey answers are only ever shown as averages and counts behind the same floor; only the person "
                 "who answered sees their own answers, on their own page.",
             ],

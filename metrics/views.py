@@ -20,6 +20,9 @@ from .forms import CompareForm, DashboardFilterForm
 from .selectors import dashboard, filters, headline, personal, surveys
 from .selectors.scope import LEVELS, Scope
 
+# The figures shown as cards above the dashboard (all of them are on the comparison page).
+HEADLINE_CARDS = {"active", "stickiness", "contributors", "new_contributors", "regular", "median_response"}
+
 
 @dataclass
 class Filters:
@@ -103,7 +106,7 @@ def index(request: HttpRequest) -> HttpResponse:
     context = {"filters": f, "form": f.form, "query": f.query, "k": perms.min_group_size(request.user)}
     if f.scope is not None:
         context["sections"] = dashboard.dashboard(f.scope)
-        context["headlines"] = headline.period_figures(f.scope)
+        context["headlines"] = [h for h in headline.period_figures(f.scope) if h.key in HEADLINE_CARDS]
     template = "metrics/partials/dashboard.html" if request.htmx else "metrics/index.html"
     return render(request, template, context, status=200 if f.scope else 400)
 

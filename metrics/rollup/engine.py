@@ -86,13 +86,13 @@ class Touched:
             t.days.add(local_day(created_at))
             if verb in ALL_MILESTONE_VERBS:
                 t.firsts.add(actor_id)
-            if verb == TOPIC_CREATED and target_type:
+            if verb == TOPIC_CREATED and target_type and target_id is not None:
                 t.topics.add((target_type, target_id))
-            elif verb == TOPIC_FIRST_RESPONSE and context_type:
+            elif verb == TOPIC_FIRST_RESPONSE and context_type and context_id is not None:
                 t.topics.add((context_type, context_id))
-            if verb == PROMPT_RELEASED and target_type:
+            if verb == PROMPT_RELEASED and target_type and target_id is not None:
                 t.prompts.add((target_type, target_id))
-            elif verb == POST_CREATED and context_type:
+            elif verb == POST_CREATED and context_type and context_id is not None:
                 t.prompts.add((context_type, context_id))
             if verb in (GOAL_COMPLETED, GOAL_OVERDUE):
                 t.goals.add(actor_id)

@@ -36,6 +36,9 @@ from ..models import (
 from .common import Snapshot, as_int, by_actors, by_keys, chunks, local_day, parse_day, week_of
 
 STAGES = ("crawl", "walk", "run")
+# A topic or prompt row without its target (or context) names no topic: it cannot be rolled up per topic.
+HAS_TARGET = {"target_type__isnull": False, "target_id__isnull": False}
+HAS_CONTEXT = {"context_type__isnull": False, "context_id__isnull": False}
 
 
 def _delete_for_actors(model, actors: set[int] | None) -> None:
@@ -77,11 +80,13 @@ def refresh_topics(keys: set[tuple[int, int]] | None, snapshot: Snapshot) -> Non
     """TopicResponse for the topics ``keys`` (content type id, topic id); None = every topic."""
     fields = ("id", "actor_id", "cohort_id", "management_level", "created_at")
     created: dict[tuple[int, int], dict] = {}
-    for qs in by_keys(Activity.objects.filter(verb=TOPIC_CREATED), "target_type_id", "target_id", keys):
+    for qs in by_keys(Activity.objects.filter(verb=TOPIC_CREATED, **HAS_TARGET), "target_type_id", "target_id", keys):
         for row in qs.values("target_type_id", "target_id", *fields).order_by("created_at", "id"):
             created.setdefault((row["target_type_id"], row["target_id"]), row)
     answered: dict[tuple[int, int], dict] = {}
-    for qs in by_keys(Activity.objects.filter(verb=TOPIC_FIRST_RESPONSE), "context_type_id", "context_id", keys):
+    for qs in by_keys(
+        Activity.objects.filter(verb=TOPIC_FIRST_RESPONSE, **HAS_CONTEXT), "context_type_id", "context_id", keys
+    ):
         for row in qs.values("context_type_id", "context_id", "actor_id", "created_at", "data").order_by(
             "created_at", "id"
         ):
@@ -121,7 +126,7 @@ def refresh_topics(keys: set[tuple[int, int]] | None, snapshot: Snapshot) -> Non
 def refresh_prompts(keys: set[tuple[int, int]] | None, snapshot: Snapshot) -> None:
     """PromptRollup and PromptResponse for the prompt topics among ``keys``; None = every prompt."""
     releases: dict[tuple[int, int], dict] = {}
-    for qs in by_keys(Activity.objects.filter(verb=PROMPT_RELEASED), "target_type_id", "target_id", keys):
+    for qs in by_keys(Activity.objects.filter(verb=PROMPT_RELEASED, **HAS_TARGET), "target_type_id", "target_id", keys):
         for row in qs.values("target_type_id", "target_id", "cohort_id", "created_at", "data").order_by(
             "created_at", "id"
         ):
@@ -329,6 +334,11 @@ def _refresh_survey_labels(rows: list[dict]) -> None:
                 "audience": "programme" if data.get("audience") == "programme" else "leaders",
                 "source_activity_id": row["id"],
             }
+        else:
+            # Known, but with nothing to say about itself: any answer that names it wins (source 0).
+            surveys.setdefault(
+                survey_id, {"title": f"Survey {survey_id}", "audience": "leaders", "source_activity_id": 0}
+            )
         labels, themes = data.get("items"), data.get("themes") or {}
         if isinstance(labels, dict):
             for key, label in labels.items():
@@ -340,7 +350,7 @@ def _refresh_survey_labels(rows: list[dict]) -> None:
     if surveys:
         existing = dict(SurveyInfo.objects.filter(pk__in=surveys).values_list("pk", "source_activity_id"))
         for survey_id, values in surveys.items():
-            if values["source_activity_id"] > existing.get(survey_id, -1):
+            if survey_id not in existing or values["source_activity_id"] > existing[survey_id]:
                 SurveyInfo.objects.update_or_create(survey_id=survey_id, defaults=values)
     if items:
         existing_items = {

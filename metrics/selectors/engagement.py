@@ -168,17 +168,22 @@ def _prompts(scope: Scope):
     if scope.cohort_ids is not None:
         qs = qs.filter(cohort_id__in=scope.cohort_ids)
     flt = scope.response_filter()
-    return qs.annotate(
-        n_responses=Sum("responses__responses", filter=flt, default=0),
-        n_responders=Sum("responses__responders", filter=flt, default=0),
-    ).order_by("released_at", "pk")
+    return (
+        qs.select_related("cohort")
+        .annotate(
+            n_responses=Sum("responses__responses", filter=flt, default=0),
+            n_responders=Sum("responses__responders", filter=flt, default=0),
+        )
+        .order_by("released_at", "pk")
+    )
 
 
 def prompts(scope: Scope) -> Panel:
     timing = dict(PromptTiming.choices)
+    several = scope.cohort_ids is None or len(scope.cohort_ids) > 1
     rows = [
         [
-            f.text(p.title),
+            f.text(f"{p.title} ({p.cohort.name})" if several and p.cohort else p.title),
             f.text(p.released_on.isoformat()),
             f.text(timing.get(p.timing, p.timing)),
             f.text(p.session or ""),
@@ -269,8 +274,9 @@ def team(scope: Scope) -> Panel:
             "Contributions per contributing leader",
         ],
         rows=rows,
-        series=[Series(1), Series(2, kind="line")],
-        y_title="contributions / people",
+        series=[Series(3), Series(4)],
+        chart="line",
+        y_title="contributions per person",
         note="Management level and department filters do not apply to the programme team.",
         definition="team",
     )

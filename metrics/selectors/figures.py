@@ -56,6 +56,20 @@ def text(value: object) -> Cell:
     return Cell(None, "" if value is None else str(value))
 
 
+def protect(cells: list[Cell], k: int) -> list[Cell]:
+    """Secondary suppression for cells that add up to a total shown elsewhere.
+
+    If exactly one of them is hidden, it could be recovered by subtraction, so the smallest other
+    non-zero figure is hidden too.
+    """
+    hidden = [c for c in cells if c.suppressed]
+    shown = [(c.value, i) for i, c in enumerate(cells) if not c.suppressed and c.value]
+    if len(hidden) != 1 or not shown:
+        return cells
+    _, index = min(shown)
+    return [Cell(None, suppressed_text(k), True) if i == index else c for i, c in enumerate(cells)]
+
+
 def change(a: Cell, b: Cell, *, digits: int = 1) -> tuple[Cell, Cell]:
     """B minus A and the change in per cent of A; hidden when either side is hidden."""
     if a.suppressed or b.suppressed:
@@ -92,10 +106,23 @@ class Panel:
     y_title: str = ""
     note: str = ""
     definition: str = ""  # anchor on the "How each number is computed" page
+    value_max: float | None = None  # fixed top of the value axis (5 for ratings)
+    palette: str = ""  # "likert": a diverging scale from disagree to agree
 
     @property
     def empty(self) -> bool:
-        return not self.rows or all(all(c.value in (None, 0) and not c.suppressed for c in r[1:]) for r in self.rows)
+        """Nothing to show: no rows, or (for a chart) nothing but zeros and blanks."""
+        if not self.rows:
+            return True
+        if not self.series:
+            return False
+        cells = [row[s.column] for row in self.rows for s in self.series]
+        return all(c.value in (None, 0) and not c.suppressed for c in cells)
+
+    @property
+    def layout(self) -> str:
+        """Chart and table side by side when the table is narrow enough, else one above the other."""
+        return "side" if self.series and len(self.columns) <= 4 else "stack"
 
     @property
     def chart_id(self) -> str:
@@ -117,7 +144,22 @@ class Panel:
             "stacked": self.stacked,
             "horizontal": self.horizontal,
             "yTitle": self.y_title,
+            "max": self.value_max,
+            "palette": self.palette,
         }
+
+    @property
+    def chart_drawable(self) -> bool:
+        """False when every plotted figure is hidden or blank: an empty chart would only mislead."""
+        return any(row[s.column].value is not None for row in self.rows for s in self.series)
+
+    @property
+    def chart_size(self) -> str:
+        """Horizontal bar charts grow with their rows so labels never overlap."""
+        rows = len(self.rows)
+        if not self.horizontal or rows <= 8:
+            return "normal"
+        return "tall" if rows <= 16 else "xtall"
 
     def table(self) -> list[list[str]]:
         """Header and rows exactly as the table shows them (and as the CSV holds them)."""

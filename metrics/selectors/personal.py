@@ -133,6 +133,7 @@ def survey(user) -> Panel:
         series=[Series(1), Series(2)],
         horizontal=True,
         y_title="rating (1-5)",
+        value_max=5,
         definition="survey",
     )
 

@@ -89,6 +89,7 @@ def survey_means(scope: Scope) -> Panel:
         series=[Series(1), Series(3)],
         horizontal=True,
         y_title="mean rating (1-5)",
+        value_max=5,
         note="Every answer ever given, whatever the date range. The change is per person, for those who answered both.",
         definition="survey",
     )
@@ -107,9 +108,8 @@ def survey_distribution(scope: Scope) -> Panel:
     rows = []
     for key, round_ in sorted(counts, key=lambda kr: (_key_order(kr[0]), kr[1] != "before")):
         label = items[key].label if key in items else f"Item {key}"
-        rows.append(
-            [f.text(f"{label} ({round_})")] + [f.count(counts[(key, round_)].get(s, 0), k=scope.k) for s in SCORES]
-        )
+        cells = [f.count(counts[(key, round_)].get(s, 0), k=scope.k) for s in SCORES]
+        rows.append([f.text(f"{label} ({round_})"), *f.protect(cells, scope.k)])
     return Panel(
         slug="survey-distribution",
         title="Readiness survey: how people answered",
@@ -127,6 +127,7 @@ def survey_distribution(scope: Scope) -> Panel:
         stacked=True,
         horizontal=True,
         y_title="people",
+        palette="likert",
         definition="survey",
     )
 
@@ -169,6 +170,7 @@ def diagnostic(scope: Scope) -> Panel:
         series=[Series(1), Series(3)],
         horizontal=True,
         y_title="mean rating (1-5)",
+        value_max=5,
         note="Answered by facilitators and L&D staff; low themes are the gaps, high ones the early wins.",
         definition="diagnostic",
     )

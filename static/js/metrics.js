@@ -2,12 +2,17 @@
 // so the page is complete without JavaScript; this only adds the pictures.
 (function () {
   "use strict";
-  var palette = ["#1f4e79", "#b4541a", "#1e6b3a", "#5b2a86", "#8a5a00", "#4a5568"];
+  var palettes = {
+    "": ["#1f4e79", "#b4541a", "#1e6b3a", "#5b2a86", "#8a5a00", "#4a5568"],
+    // Strongly disagree → strongly agree: warm to cool, readable by most colour-blind readers.
+    likert: ["#b2182b", "#ef8a62", "#b8b8b8", "#67a9cf", "#2166ac"]
+  };
   var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
   // Long category labels (survey statements, prompt titles) wrap onto several lines instead of being cut.
   function wrap(label) {
     if (typeof label !== "string" || label.length <= 36) return label;
+    if (label.length > 72) label = label.slice(0, 70) + "…";
     var words = label.split(" "), lines = [], line = "";
     words.forEach(function (word) {
       if ((line + " " + word).trim().length > 36 && line) { lines.push(line); line = word; }
@@ -24,6 +29,7 @@
     var spec = JSON.parse(source.textContent);
     var previous = window.Chart.getChart(canvas);
     if (previous) previous.destroy();
+    var palette = palettes[spec.palette || ""] || palettes[""];
     var datasets = spec.datasets.map(function (d, i) {
       var color = palette[i % palette.length];
       return Object.assign({}, d, {
@@ -36,7 +42,7 @@
       });
     });
     var valueAxis = {
-      stacked: spec.stacked, beginAtZero: true,
+      stacked: spec.stacked, beginAtZero: true, max: spec.max === null ? undefined : spec.max,
       title: { display: Boolean(spec.yTitle), text: spec.yTitle },
       ticks: { precision: 0 }
     };
@@ -54,6 +60,7 @@
           legend: { position: "bottom", labels: { boxWidth: 14 } },
           tooltip: {
             callbacks: {
+              title: function (items) { return items.length ? spec.labels[items[0].dataIndex] : ""; },
               label: function (ctx) {
                 var value = ctx.raw === null ? "hidden (too few people)" : ctx.formattedValue;
                 return ctx.dataset.label + ": " + value;

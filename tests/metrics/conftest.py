@@ -78,3 +78,51 @@ def summer_start() -> datetime:
 
 def days_before(moment: datetime, days: int) -> datetime:
     return moment - timedelta(days=days)
+
+
+def panel_tables(html: str) -> dict[str, list[list[str]]]:
+    """Every panel's table as the page shows it: {slug: [header, *rows]} (cell text, whitespace collapsed)."""
+    from html.parser import HTMLParser
+
+    class Tables(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tables: dict[str, list[list[str]]] = {}
+            self.panel = None
+            self.row = None
+            self.cell = None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "article" and attrs.get("data-panel"):
+                self.panel = attrs["data-panel"]
+                self.tables[self.panel] = []
+            elif tag == "tr" and self.panel:
+                self.row = []
+            elif tag in ("td", "th") and self.row is not None:
+                self.cell = []
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th") and self.cell is not None:
+                self.row.append(" ".join("".join(self.cell).split()))
+                self.cell = None
+            elif tag == "tr" and self.row is not None:
+                self.tables[self.panel].append(self.row)
+                self.row = None
+            elif tag == "article":
+                self.panel = None
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell.append(data)
+
+    parser = Tables()
+    parser.feed(html)
+    return parser.tables
+
+
+def csv_rows(content: bytes) -> list[list[str]]:
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(content.decode())))

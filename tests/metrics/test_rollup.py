@@ -331,3 +331,15 @@ def test_a_new_member_appears_without_any_new_activity(cohort, leader):
     member_of(cohort)
     rollup_run()
     assert MemberStatus.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_rows_without_their_target_are_counted_per_day_but_name_no_topic(leader, cohort):
+    # Another app recording a topic or a prompt without its target must not break the rollup.
+    ActivityFactory(actor=leader, cohort=cohort, verb="topic_created", created_at=START)
+    ActivityFactory(actor=leader, cohort=cohort, verb="prompt_released", created_at=START)
+    ActivityFactory(actor=leader, cohort=cohort, verb="topic_first_response", data={"seconds": 60}, created_at=START)
+    rollup_run()
+    rollup_run(rebuild=True)
+    assert not TopicResponse.objects.exists() and not PromptRollup.objects.exists()
+    assert DailyVerbCount.objects.filter(verb="topic_created").get().count == 1
