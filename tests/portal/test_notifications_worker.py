@@ -47,7 +47,8 @@ def test_a_mention_is_e_mailed_by_the_worker(celery_worker, worker_smtp):
     assert "Avery Author mentioned you" in str(message["Subject"])
     assert str(message["List-Unsubscribe-Post"]).strip() == "List-Unsubscribe=One-Click"
     assert f"/notifications/{n.pk}/open/" in message.get_body(preferencelist=("plain",)).get_content()
-    assert EmailDelivery.objects.get(notification=n).status == EmailDelivery.Status.SENT
+    # The worker marks the row sent right after the SMTP conversation ends.
+    wait_for(lambda: EmailDelivery.objects.filter(notification=n, status=EmailDelivery.Status.SENT).exists())
 
 
 def test_smtp_down_the_worker_retries_and_delivers_once_when_it_is_back(celery_worker, worker_smtp):
