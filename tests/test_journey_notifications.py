@@ -1,32 +1,30 @@
-"""Journey in a real browser: leader A mentions leader B; B sees the bell count, opens the
-notification, lands on the content, and moves mentions to the daily digest."""
+"""Journey in a real browser: leader A mentions leader B in a forum post; B sees the bell count,
+opens the notification, lands on the post, and moves mentions to the daily digest."""
 
 import re
 
 import pytest
-from django.db import transaction
 from playwright.sync_api import expect
 
+from forums.services import post_reply, topic_create
 from portal.models import Delivery, Notification
 from portal.notifications import Event
 from portal.selectors.notifications import delivery_for
-from portal.services import notifications as svc
+from tests.factories.forums import BoardFactory
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_mention_bell_open_and_switch_to_daily_digest(page, live_server, login, leader, other_leader):
+def test_mention_bell_open_and_switch_to_daily_digest(page, live_server, login, leader, other_leader, cohort):
     author, reader = leader, other_leader
-    target_path = f"/people/{author.pk}/"
-    # The mention event as the forums create it (notify() after the post commits).
-    with transaction.atomic():
-        svc.notify(
-            recipient=reader,
-            event=Event.MENTION,
-            text=f"{author.display_name} mentioned you in “How do you start a first post?”",
-            url=target_path,
-            actor=author,
-        )
+    board = BoardFactory(cohort=cohort, title="Northern Lights lounge", slug="lounge")
+    # The forum services create the mention event after the post commits (eager tasks in tests).
+    topic = topic_create(
+        actor=reader, board=board, title="How do you start a first post?", body="<p>Nervous about this.</p>"
+    )
+    post = post_reply(actor=author, topic=topic, body="<p>@Olive Other, start with a question you really have.</p>")
+    mention = Notification.objects.get(recipient=reader, event=Event.MENTION)
+    assert "Lee Leader mentioned you" in mention.text
 
     login(page, reader)
     bell = page.locator("details.bell")
@@ -37,9 +35,11 @@ def test_mention_bell_open_and_switch_to_daily_digest(page, live_server, login, 
     expect(item).to_be_visible()
     item.click()
 
-    page.wait_for_url(f"{live_server.url}{target_path}")
+    page.wait_for_url(re.compile(rf"/boards/t/{topic.pk}/.*#post-{post.number}$"))
+    expect(page.get_by_text("start with a question you really have")).to_be_visible()
     expect(page.locator("details.bell .bell__count")).to_have_count(0)  # read now: no count
-    assert Notification.objects.get(recipient=reader).read_at is not None
+    mention.refresh_from_db()
+    assert mention.read_at is not None
 
     page.locator("details.bell summary").click()
     page.get_by_role("link", name="Notification settings").click()
