@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,6 +29,19 @@ def _local(url: str, request: HttpRequest) -> bool:
     return bool(url) and url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=set())
 
 
+def _signed_in_or_quiet(view):
+    """Like ``login_required``, but an htmx poll from a signed-out page gets 204 (nothing swapped)
+    instead of the sign-in page pasted into the header; a plain request is sent to sign in."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated and request.htmx:
+            return HttpResponse(status=204)
+        return login_required(view)(request, *args, **kwargs)
+
+    return wrapper
+
+
 def _bell(request: HttpRequest) -> sel.BellSummary:
     """A fresh count (the bell's own requests and these pages), remembered for the header."""
     return sel.bell_summary_refresh(request.user, request.session.session_key)
@@ -38,14 +52,14 @@ def _back(request: HttpRequest) -> str:
     return target if _local(target, request) else reverse("notifications:list")
 
 
-@login_required
+@_signed_in_or_quiet
 @require_GET
 def bell(request: HttpRequest) -> HttpResponse:
     """The unread count, polled by htmx every 60 seconds."""
     return render(request, "portal/notifications/partials/count.html", {"bell": _bell(request)})
 
 
-@login_required
+@_signed_in_or_quiet
 @require_GET
 def dropdown(request: HttpRequest) -> HttpResponse:
     """The latest notifications, loaded into the bell's panel when it opens."""

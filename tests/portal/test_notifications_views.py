@@ -221,3 +221,9 @@ def test_ordinary_pages_reuse_the_count_and_the_poll_refreshes_it(client, leader
     assert 'class="bell__count" aria-hidden="true">1<' in html  # remembered for a few seconds
     assert ">2<" in client.get(reverse("notifications:bell")).content.decode()  # the poll counts afresh
     assert 'class="bell__count" aria-hidden="true">2<' in client.get(page).content.decode()
+
+
+def test_a_poll_after_signing_out_swaps_nothing_into_the_header(client):
+    response = client.get(reverse("notifications:bell"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 204 and response.content == b""
+    assert client.get(reverse("notifications:dropdown"), HTTP_HX_REQUEST="true").status_code == 204
