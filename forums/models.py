@@ -271,7 +271,7 @@ class Attachment(models.Model):
 
     uploader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_attachments")
     post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
-    image = models.ImageField(upload_to=attachment_path, width_field="width", height_field="height")
+    image = models.ImageField(upload_to=attachment_path)
     thumb = models.ImageField(upload_to=attachment_path)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_module
 import re
 from dataclasses import dataclass, field
 
@@ -78,7 +79,7 @@ def prepare_body(raw: str, *, author: User, field_name: str = "body") -> Prepare
     html = _keep_stored_images(sanitize(raw))
     mentions = link_mentions(html)
     html = sanitize(mentions.html)
-    text = plain_text(html)
+    text = html_module.unescape(plain_text(html))  # what a reader sees: for length, search, excerpts
     if not text and "<img" not in html:
         raise ValidationError({field_name: "Write something before posting: the text is empty."}, code="empty")
     if len(text) > limit:

@@ -28,7 +28,7 @@ def attachment_create(*, actor: User, board: Board, upload, alt: str = "") -> At
         raise PermissionDenied("You cannot post on this board.")
     processed = process_upload(upload, max_side=1600, thumb_side=320, square_thumb=False)
     with transaction.atomic():
-        attachment = Attachment(uploader=actor, alt=(alt or "")[:200])
+        attachment = Attachment(uploader=actor, alt=(alt or "")[:200], width=processed.width, height=processed.height)
         attachment.image.save(processed.name, processed.full, save=False)
         attachment.thumb.save(processed.thumb_name, processed.thumb, save=False)
         attachment.save()

@@ -27,23 +27,23 @@ def post_edit(request, pk):
     opening = post.number == 1
     if request.method == "POST":
         form = PostEditForm(request.POST, request.FILES, opening=opening)
-        if form.is_valid():
-            body = _with_images(request, form, topic.board)
-            if body is not None:
-                try:
-                    services.post_edit(
-                        actor=request.user,
-                        post=post,
-                        body=body,
-                        title=form.cleaned_data.get("title") if opening else None,
-                        reason=form.cleaned_data["reason"],
-                    )
-                except ValidationError as error:
-                    add_service_errors(form, error)
-                else:
-                    messages.success(request, "Saved. The earlier version is kept in the edit history.")
-                    return redirect(post)
-            _keep_body(form, body)
+        valid = form.is_valid()
+        body, stored = _with_images(request, form, topic.board)
+        if valid and stored:
+            try:
+                services.post_edit(
+                    actor=request.user,
+                    post=post,
+                    body=body,
+                    title=form.cleaned_data.get("title") if opening else None,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Saved. The earlier version is kept in the edit history.")
+                return redirect(post)
+        _keep_body(form, body)
         status = 400
     else:
         form = PostEditForm(initial={"body": post.body, "title": topic.title}, opening=opening)

@@ -18,28 +18,28 @@ from ..selectors.posts import page_of, visible_topic
 from ._helpers import add_service_errors, page_param, visible_post
 
 
-def _with_images(request, form, board) -> str | None:
-    """Store the images sent with a composer and append them to the body; None if one was refused.
+def _with_images(request, form, board) -> tuple[str, bool]:
+    """Store the images sent with a composer and append them to the body: (body, all images stored).
 
-    Stored images stay in the body even when the post itself fails, so nothing has to be chosen again.
+    Runs even when other fields failed, and stored images stay in the re-shown body, so a failed
+    submit never loses text or photos (a file input cannot be refilled by the server).
     """
-    body = form.cleaned_data.get("body", "") or ""
+    body = form.cleaned_data.get("body") or form.data.get("body", "") or ""
     for upload in form.cleaned_data.get("images") or []:
         try:
             attachment = services.attachment_create(actor=request.user, board=board, upload=upload)
         except ValidationError as error:
             form.add_error("images", f"{upload.name}: {' '.join(error.messages)}")
-            return None
+            return body, False
         body += services.attachment_html(attachment)
-    return body
+    return body, True
 
 
-def _keep_body(form, body: str | None) -> None:
+def _keep_body(form, body: str) -> None:
     """Put the body (with any stored images) back into a bound form that failed, so no text is lost."""
-    if body is not None:
-        data = form.data.copy()
-        data["body"] = body
-        form.data = data
+    data = form.data.copy()
+    data["body"] = body
+    form.data = data
 
 
 def _composer_context(board, **extra) -> dict:
@@ -60,27 +60,27 @@ def topic_create(request, slug):
     draft = Draft.objects.filter(user=request.user, board=board, topic__isnull=True).first()
     if request.method == "POST":
         form = TopicForm(request.POST, request.FILES)
-        if form.is_valid():
-            body = _with_images(request, form, board)
-            if body is not None:
-                try:
-                    topic = services.topic_create(
-                        actor=request.user,
-                        board=board,
-                        title=form.cleaned_data["title"],
-                        body=body,
-                        kind=form.cleaned_data["kind"],
-                        client_key=form.cleaned_data["client_key"],
-                    )
-                except services.DuplicateSubmission as duplicate:
-                    messages.info(request, "That topic was already posted; here it is.")
-                    return redirect(duplicate.existing)
-                except ValidationError as error:
-                    add_service_errors(form, error)
-                else:
-                    messages.success(request, "Your topic is up. Colleagues watching this board will hear about it.")
-                    return redirect(topic)
-            _keep_body(form, body)
+        valid = form.is_valid()
+        body, stored = _with_images(request, form, board)
+        if valid and stored:
+            try:
+                topic = services.topic_create(
+                    actor=request.user,
+                    board=board,
+                    title=form.cleaned_data["title"],
+                    body=body,
+                    kind=form.cleaned_data["kind"],
+                    client_key=form.cleaned_data["client_key"],
+                )
+            except services.DuplicateSubmission as duplicate:
+                messages.info(request, "That topic was already posted; here it is.")
+                return redirect(duplicate.existing)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Your topic is up. Colleagues watching this board will hear about it.")
+                return redirect(topic)
+        _keep_body(form, body)
     else:
         initial = {"title": draft.title, "body": draft.body, "kind": draft.kind} if draft else {}
         form = TopicForm(initial=initial)
@@ -149,27 +149,27 @@ def topic_reply(request, pk):
     reply_to = None
     if request.method == "POST":
         form = ReplyForm(request.POST, request.FILES)
-        if form.is_valid():
+        valid = form.is_valid()
+        body, stored = _with_images(request, form, board)
+        if valid and stored:
             if form.cleaned_data.get("reply_to"):
                 reply_to = Post.objects.filter(pk=form.cleaned_data["reply_to"], topic=topic).first()
-            body = _with_images(request, form, board)
-            if body is not None:
-                try:
-                    post = services.post_reply(
-                        actor=request.user,
-                        topic=topic,
-                        body=body,
-                        reply_to=reply_to,
-                        client_key=form.cleaned_data["client_key"],
-                    )
-                except services.DuplicateSubmission as duplicate:
-                    messages.info(request, "That reply was already posted; here it is.")
-                    return redirect(duplicate.existing)
-                except ValidationError as error:
-                    add_service_errors(form, error)
-                else:
-                    return redirect(post)
-            _keep_body(form, body)
+            try:
+                post = services.post_reply(
+                    actor=request.user,
+                    topic=topic,
+                    body=body,
+                    reply_to=reply_to,
+                    client_key=form.cleaned_data["client_key"],
+                )
+            except services.DuplicateSubmission as duplicate:
+                messages.info(request, "That reply was already posted; here it is.")
+                return redirect(duplicate.existing)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return redirect(post)
+        _keep_body(form, body)
         status = 400
     else:
         initial = {}
