@@ -120,3 +120,8 @@ def _metrics_schedule() -> dict:
 
 
 app.conf.beat_schedule.update(_metrics_schedule())
+
+# Blogs: publish scheduled entries whose time has come (each exactly once, however often this runs).
+app.conf.beat_schedule.update(
+    {"blogs-publish-due": {"task": "blogs.tasks.publish_due_entries", "schedule": crontab(minute="*")}}
+)

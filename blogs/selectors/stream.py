@@ -38,7 +38,8 @@ class Cursor:
         if not raw:
             return None
         try:
-            when_raw, kind, pk = raw.split("~")
+            # a "+" of the UTC offset arrives as a space when the link was not encoded
+            when_raw, kind, pk = raw.replace(" ", "+").split("~")
             when = parse_datetime(when_raw)
             if when is None or kind not in KINDS:
                 return None

@@ -12,9 +12,11 @@ class BlogFactory(DjangoModelFactory):
 
     class Meta:
         model = Blog
+        django_get_or_create = ("kind", "owner", "cohort")
 
     kind = Blog.Kind.PERSONAL
     owner = factory.SubFactory("tests.factories.portal.UserFactory")
+    cohort = None
     title = factory.LazyAttribute(lambda o: f"{o.owner.display_name}'s blog" if o.owner else "Cohort blog")
     slug = factory.Sequence(lambda n: f"blog-{n}")
 

@@ -1,0 +1,124 @@
+// Blogs: rich-text editors for entries and comments. Loaded as an ES module; progressive enhancement only
+// (without it the textareas still post HTML-free text, which the server turns into paragraphs).
+//
+// django-prose-editor's own loader needs an inline <script type="importmap">, which our strict CSP
+// forbids, so we import its editor bundle by path and build the editor here, as its "default" preset does.
+
+const ATTR = "data-django-prose-editor-default";
+const DEFAULT_TYPES = ["Blockquote", "Bold", "BulletList", "Heading", "HorizontalRule", "Italic", "Link",
+  "OrderedList", "Strike", "Subscript", "Superscript", "Underline"];
+let editorModule = null;
+
+async function loadEditor() {
+  if (!editorModule) {
+    editorModule = await import("../django_prose_editor/editor.js");
+  }
+  return editorModule;
+}
+
+function labelFor(textarea) {
+  const label = textarea.id && document.querySelector(`label[for="${textarea.id}"]`);
+  return label ? label.textContent.trim() : "Text";
+}
+
+function createEditor(m, textarea, config) {
+  if (textarea.closest(".prose-editor")) return null;
+  const types = config.types && config.types.length ? config.types : DEFAULT_TYPES;
+  const has = (...names) => names.some((n) => types.includes(n));
+  const extensions = [
+    m.Document, m.Dropcursor, m.Gapcursor, m.Paragraph, m.HardBreak, m.Text,
+    config.history && m.History, m.Menu, config.html && m.HTML, m.NoSpellCheck,
+    config.typographic && m.SpecialCharacters,
+    has("Blockquote") && m.Blockquote, has("Bold") && m.Bold, has("BulletList") && m.BulletList,
+    has("Heading") && m.Heading.configure({ levels: config.headingLevels || [2, 3] }),
+    has("HorizontalRule") && m.HorizontalRule, has("Italic") && m.Italic, has("Link") && m.Link,
+    has("BulletList", "OrderedList") && m.ListItem, has("OrderedList") && m.OrderedList,
+    has("Strike") && m.Strike, has("Subscript") && m.Subscript, has("Superscript") && m.Superscript,
+    has("Underline") && m.Underline,
+  ].filter(Boolean);
+  const wrapper = document.createElement("div");
+  wrapper.className = "prose-editor";
+  textarea.before(wrapper);
+  wrapper.append(textarea);
+  const editor = new m.Editor({
+    element: wrapper,
+    editable: !textarea.hasAttribute("disabled"),
+    extensions,
+    content: textarea.value,
+    injectCSS: false, // the CSP forbids injected <style>; editor.css carries the styles
+    onUpdate({ editor: ed }) {
+      const html = ed.getHTML();
+      textarea.value = /^<(\w+)(\s[^>]*)?><\/\1>$/i.test(html) ? "" : html;
+      textarea.dispatchEvent(new Event("input", { bubbles: true }));
+    },
+    onDestroy() {
+      wrapper.before(textarea);
+      wrapper.remove();
+    },
+  });
+  const dom = editor.view.dom;
+  dom.setAttribute("role", "textbox");
+  dom.setAttribute("aria-multiline", "true");
+  dom.setAttribute("aria-label", labelFor(textarea));
+  if (textarea.id) dom.dataset.for = textarea.id;
+  textarea.dispatchEvent(new CustomEvent("prose-editor:ready", { detail: { editor, textarea }, bubbles: true }));
+  return editor;
+}
+
+async function initEditors(root) {
+  const areas = root.querySelectorAll(`textarea[${ATTR}]`);
+  if (!areas.length) return;
+  const m = await loadEditor();
+  areas.forEach((textarea) => {
+    let config = {};
+    try {
+      config = JSON.parse(textarea.getAttribute(ATTR)) || {};
+    } catch (e) {
+      config = {};
+    }
+    createEditor(m, textarea, config);
+  });
+}
+
+// Reply boxes become editors only when opened, so a page with hundreds of comments stays light.
+function commentConfig() {
+  const main = document.querySelector(`.comment-form textarea[${ATTR}]`);
+  try {
+    return main ? JSON.parse(main.getAttribute(ATTR)) : {};
+  } catch (e) {
+    return {};
+  }
+}
+
+document.addEventListener(
+  "toggle",
+  async (event) => {
+    const details = event.target;
+    if (!(details instanceof HTMLDetailsElement) || !details.open) return;
+    const textarea = details.querySelector("textarea[data-lazy-editor]");
+    if (!textarea || textarea.closest(".prose-editor")) return;
+    const m = await loadEditor();
+    const editor = createEditor(m, textarea, commentConfig());
+    if (editor) editor.commands.focus();
+  },
+  true,
+);
+
+// htmx replaces the comment section after a post: give the new form its editor.
+document.addEventListener("htmx:afterSwap", (event) => initEditors(event.target));
+
+// The editor's error summary: move focus to it so screen-reader users hear what to fix.
+function focusErrors() {
+  const summary = document.getElementById("editor-errors");
+  if (summary) summary.focus();
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", () => {
+    initEditors(document);
+    focusErrors();
+  });
+} else {
+  initEditors(document);
+  focusErrors();
+}
