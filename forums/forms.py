@@ -78,6 +78,8 @@ class ComposerForm(forms.Form):
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
     client_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    # Ticked in the coach's panel after a warning (onboarding.gate): the writer checked and posts anyway.
+    post_anyway = forms.BooleanField(required=False, label="Post anyway")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 import metrics
 from metrics.verbs import Verb
+from onboarding import gate
 from portal.mentions import mentioned_ids
 from portal.models import User
 
@@ -61,6 +62,7 @@ def post_reply(
     body: str,
     reply_to: Post | None = None,
     client_key: str = "",
+    post_anyway: bool = False,
 ) -> Post:
     """Add a reply to a topic: the single entry point for replies.
 
@@ -73,6 +75,8 @@ def post_reply(
     topic_first_response with the seconds it took. Notifications follow after commit.
     """
     prepared = prepare_body(body, author=actor)
+    # The policy gate and the coach (onboarding.gate) run before the write, so a refusal is still recorded.
+    gate.check_publish(actor=actor, html=prepared.html, kind="reply", post_anyway=post_anyway, board=topic.board)
     client_key = (client_key or "")[:64]
     try:
         with transaction.atomic():

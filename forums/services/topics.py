@@ -11,6 +11,7 @@ from django.utils import timezone
 
 import metrics
 from metrics.verbs import Verb
+from onboarding import gate
 from portal.models import User
 
 from .. import permissions
@@ -28,6 +29,7 @@ def topic_create(
     body: str,
     kind: str = Topic.Kind.DISCUSSION,
     client_key: str = "",
+    post_anyway: bool = False,
 ) -> Topic:
     """Start a topic with its opening post: the single entry point for new topics.
 
@@ -44,6 +46,9 @@ def topic_create(
         raise ValidationError({"kind": "Choose a discussion or a question."})
     title = clean_title(title)
     prepared = prepare_body(body, author=actor)
+    # The policy gate and the coach (onboarding.gate) run before the write, so a refusal is still recorded:
+    # no policy acknowledgement or a banned term refuses; a warning needs post_anyway.
+    gate.check_publish(actor=actor, html=prepared.html, kind="topic", post_anyway=post_anyway, board=board)
     client_key = (client_key or "")[:64]
     now = timezone.now()
     try:

@@ -71,6 +71,8 @@ def draft_discard(request):
     if not form.is_valid():
         return HttpResponseBadRequest("Nothing to discard.")
     board = selectors.visible_board(request.user, form.cleaned_data["board"])
+    if not permissions.can_post_in_board(request.user, board):
+        raise PermissionDenied("You cannot write here.")
     topic = visible_topic(request.user, form.cleaned_data["topic"]) if form.cleaned_data.get("topic") else None
     services.draft_discard(user=request.user, board=board, topic=topic)
     return HttpResponse("Draft discarded")
@@ -81,6 +83,8 @@ def draft_discard(request):
 def attachment_upload(request):
     """Store one image for the composer (JavaScript path); answers JSON the editor inserts as an image."""
     board = selectors.visible_board(request.user, request.POST.get("board", ""))
+    if not permissions.can_post_in_board(request.user, board):
+        raise PermissionDenied("You cannot write here.")
     upload = request.FILES.get("image")
     if upload is None:
         return JsonResponse({"error": "Choose an image to upload."}, status=400)

@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from onboarding import gate
+
 from .. import permissions, selectors, services
 from ..forms import ReasonForm, ReplyForm, SlowModeForm, TopicForm, TopicMoveForm
 from ..models import Draft, Post
@@ -71,10 +73,13 @@ def topic_create(request, slug):
                     body=body,
                     kind=form.cleaned_data["kind"],
                     client_key=form.cleaned_data["client_key"],
+                    post_anyway=form.cleaned_data.get("post_anyway", False),
                 )
             except services.DuplicateSubmission as duplicate:
                 messages.info(request, "That topic was already posted; here it is.")
                 return redirect(duplicate.existing)
+            except gate.PublishRefused as refusal:
+                gate.apply_to_form(form, refusal)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -161,10 +166,13 @@ def topic_reply(request, pk):
                     body=body,
                     reply_to=reply_to,
                     client_key=form.cleaned_data["client_key"],
+                    post_anyway=form.cleaned_data.get("post_anyway", False),
                 )
             except services.DuplicateSubmission as duplicate:
                 messages.info(request, "That reply was already posted; here it is.")
                 return redirect(duplicate.existing)
+            except gate.PublishRefused as refusal:
+                gate.apply_to_form(form, refusal)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
