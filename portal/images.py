@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -32,11 +33,12 @@ def process_upload(upload, *, max_side: int = 1600, thumb_side: int = 256, squar
     the pixels are re-encoded into a fresh file.
     """
     max_bytes = settings.UPLOAD_MAX_BYTES
+    too_large = ValidationError(f"The image is larger than {filesizeformat(max_bytes)}.", code="too_large")
     if upload.size is not None and upload.size > max_bytes:
-        raise ValidationError(f"The image is larger than {max_bytes // (1024 * 1024)} MB.", code="too_large")
-    data = upload.read()
+        raise too_large
+    data = upload.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise ValidationError(f"The image is larger than {max_bytes // (1024 * 1024)} MB.", code="too_large")
+        raise too_large
     head = data[:512].lstrip().lower()
     if head.startswith((b"<?xml", b"<svg")) or b"<svg" in head:
         raise ValidationError("SVG images are not accepted. Upload a JPEG, PNG or WebP photo.", code="svg")

@@ -260,7 +260,7 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Portal behaviour
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=14)
-PEOPLE_PAGE_SIZE = 24
+PEOPLE_PAGE_SIZE = env.int("PEOPLE_PAGE_SIZE", default=24)
 
 LOGGING = {
     "version": 1,
