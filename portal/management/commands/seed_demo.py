@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import logging
 import time
 import traceback
 from collections import Counter
@@ -23,19 +24,24 @@ from portal.services import demo as demo_services
 @contextmanager
 def _history_mode():
     """While the history is written: Celery tasks run in-process (so ``on_commit`` follow-ups happen,
-    back-dated, inside the seed) and e-mail stays in memory (the history's e-mails are not sent)."""
+    back-dated, inside the seed) and e-mail stays in memory (the history's e-mails are not sent).
+    Each in-process task's "succeeded" line is not printed."""
     from django.core import mail
 
     from portal.celery import app
 
     eager = app.conf.task_always_eager
+    trace_log = logging.getLogger("celery.app.trace")
+    level = trace_log.level
     app.conf.task_always_eager = True
+    trace_log.setLevel(logging.WARNING)
     mail.outbox = []
     try:
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             yield mail
     finally:
         app.conf.task_always_eager = eager
+        trace_log.setLevel(level)
 
 
 class Command(BaseCommand):
