@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -66,11 +66,16 @@ def page_of(number: int) -> int:
 
 
 def visible_topic(user, topic_id: int) -> Topic:
-    topic = (
-        Topic.objects.select_related("board__cohort", "author__profile", "accepted_post__author__profile")
-        .filter(pk=topic_id)
-        .first()
-    )
+    """The topic if ``user`` may see it (Http404 otherwise), with the reader's position and watch in the same query."""
+    qs = Topic.objects.select_related("board__cohort", "author__profile", "accepted_post__author__profile")
+    if getattr(user, "is_authenticated", False):
+        qs = qs.annotate(
+            my_last_read=Subquery(
+                ReadState.objects.filter(user=user, topic=OuterRef("pk")).values("last_read_number")[:1]
+            ),
+            my_watching=Exists(Watch.objects.filter(user=user, topic=OuterRef("pk"), watching=True)),
+        )
+    topic = qs.filter(pk=topic_id).first()
     if topic is None or not permissions.can_view_topic(user, topic):
         raise Http404("No such topic.")
     return topic
@@ -150,8 +155,13 @@ def topic_page(user, topic: Topic, *, page: int | str = 1) -> TopicPage:
                 status=Flag.Status.OPEN,
             ).values_list("object_id", flat=True)
         )
-        last_read = ReadState.objects.filter(user=user, topic=topic).values_list("last_read_number", flat=True).first()
-        watching = Watch.objects.filter(user=user, topic=topic, watching=True).exists()
+        if hasattr(topic, "my_watching"):  # loaded by visible_topic
+            last_read, watching = topic.my_last_read, topic.my_watching
+        else:
+            last_read = (
+                ReadState.objects.filter(user=user, topic=topic).values_list("last_read_number", flat=True).first()
+            )
+            watching = Watch.objects.filter(user=user, topic=topic, watching=True).exists()
         if can_reply:
             draft = Draft.objects.filter(user=user, topic=topic).first()
     decorate_posts(posts, user, topic=topic, moderator=moderator, flagged_ids=flagged_ids)

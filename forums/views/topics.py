@@ -102,7 +102,7 @@ def topic_create(request, slug):
 def topic_detail(request, pk):
     topic = visible_topic(request.user, pk)
     page = selectors.topic_page(request.user, topic, page=page_param(request))
-    if page.posts:
+    if page.posts and (page.last_read is None or page.last_number_on_page > page.last_read):
         services.read_state_mark(user=request.user, topic=topic, number=page.last_number_on_page)
     context = {"page": page, "topic": topic, "board": topic.board}
     if request.htmx and request.GET.get("fragment") == "posts":
