@@ -10,6 +10,10 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: run test lint format requirements vendor chromium clean screenshots bench
 
 $(STAMP): requirements.txt
+	@if ! $(PYTHON) -c 'import ensurepip, venv' 2>/dev/null && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's python3-venv"; \
+	  (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; \
+	fi
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q -r requirements.txt
 	touch $(STAMP)

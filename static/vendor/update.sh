@@ -20,12 +20,13 @@ fetch() {  # fetch NAME VERSION -> unpacks to $work/NAME
 
 fetch htmx.org "$HTMX_VERSION"
 mkdir -p htmx
-cp "$work/htmx.org/package/dist/htmx.min.js" htmx/htmx.min.js
+sed '/^\/\/# sourceMappingURL=/d' "$work/htmx.org/package/dist/htmx.min.js" > htmx/htmx.min.js
 cp "$work/htmx.org/package/LICENSE" htmx/LICENSE
 
 fetch chart.js "$CHARTJS_VERSION"
 mkdir -p chartjs
-cp "$work/chart.js/package/dist/chart.umd.min.js" chartjs/chart.umd.min.js
+# The source map is not vendored: drop its reference, or the manifest storage's collectstatic fails.
+sed '/^\/\/# sourceMappingURL=/d' "$work/chart.js/package/dist/chart.umd.min.js" > chartjs/chart.umd.min.js
 cp "$work/chart.js/package/LICENSE.md" chartjs/LICENSE.md
 
 cat > VERSIONS <<VERSIONS
