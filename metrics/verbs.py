@@ -68,6 +68,17 @@ class Verb(models.TextChoices):
     GOAL_OVERDUE = "goal_overdue", "Missed a goal deadline"
     # forums (appended)
     TOPIC_FIRST_RESPONSE = "topic_first_response", "Gave a topic its first response"
+    # facilitation (appended)
+    PROMPT_SCHEDULED = "prompt_scheduled", "Scheduled a starter prompt"
+    PROMPT_EDITED = "prompt_edited", "Changed a scheduled starter prompt"
+    PROMPT_CANCELLED = "prompt_cancelled", "Cancelled a scheduled starter prompt"
+    PROMPT_TEMPLATE_SAVED = "prompt_template_saved", "Saved a prompt to the library"
+    REVIEW_REVISED = "review_revised", "Revised a draft under private review"
+    REVIEW_PUBLISHED = "review_published", "Published a draft after private review"
+    REVIEW_WITHDRAWN = "review_withdrawn", "Withdrew a draft from private review"
+    BUDDIES_PAIRED = "buddies_paired", "Paired two members as buddies"
+    BUDDIES_UNPAIRED = "buddies_unpaired", "Ended a buddy pairing"
+    FACILITATION_SETTINGS_CHANGED = "facilitation_settings_changed", "Changed a cohort's facilitation settings"
 
 
 # Verbs that count as contributing (as opposed to reading or housekeeping).

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.db import connections, router
 from django.db.models import Q, QuerySet
 
 from portal.models import Profile, Role, User
@@ -113,3 +114,29 @@ def parse_day(value) -> date | None:
         return date.fromisoformat(value[:10])
     except ValueError:
         return None
+
+
+def insert_rows(model, fields: list[str], rows: list[tuple]) -> int:
+    """Insert plain tuples into ``model``'s table: COPY on PostgreSQL, executemany elsewhere.
+
+    The rollup writes tens of thousands of rows per rebuild; building model instances for
+    bulk_create cost more than the aggregation itself. Values must already be what the columns hold.
+    """
+    if not rows:
+        return 0
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608 (names from the model)
+                [tuple(v.isoformat() if isinstance(v, date) else v for v in row) for row in rows],
+            )
+    return len(rows)

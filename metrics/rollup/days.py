@@ -10,7 +10,7 @@ from django.db.models.functions import TruncDate
 
 from ..definitions import ACTOR_COUNTERS, NON_ENGAGEMENT
 from ..models import Activity, DailyActor, DailyVerbCount
-from .common import Snapshot, day_start, site_tz, week_of
+from .common import Snapshot, day_start, insert_rows, site_tz, week_of
 
 MAX_SPAN_DAYS = 31
 
@@ -63,38 +63,22 @@ def reaggregate_days(days: set[date], snapshot: Snapshot) -> int:
             for column, verbs in ACTOR_COUNTERS.items():
                 if verb in verbs:
                     counters[column] += n
-        DailyVerbCount.objects.bulk_create(
+        insert_rows(
+            DailyVerbCount,
+            ["day", "week", "cohort", "management_level", "department", "role", "verb", "count", "actors"],
             [
-                DailyVerbCount(
-                    day=day,
-                    week=week_of(day),
-                    cohort_id=cohort_id,
-                    management_level=level,
-                    department=department,
-                    role=role,
-                    verb=verb,
-                    count=count,
-                    actors=len(actors),
-                )
+                (day, week_of(day), cohort_id, level, department, role, verb, count, len(actors))
                 for (day, cohort_id, level, department, role, verb), (count, actors) in verb_counts.items()
             ],
-            batch_size=2000,
         )
-        DailyActor.objects.bulk_create(
+        columns = ["actions", *ACTOR_COUNTERS]
+        insert_rows(
+            DailyActor,
+            ["day", "week", "actor", "cohort", "management_level", "department", "role", *columns],
             [
-                DailyActor(
-                    day=day,
-                    week=week_of(day),
-                    actor_id=actor_id,
-                    cohort_id=cohort_id,
-                    management_level=level,
-                    department=department,
-                    role=role,
-                    **counters,
-                )
+                (day, week_of(day), actor_id, cohort_id, level, department, role, *(counters[c] for c in columns))
                 for (day, cohort_id, level, department, role, actor_id), counters in actor_days.items()
             ],
-            batch_size=2000,
         )
         written += len(verb_counts) + len(actor_days)
     return written

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -137,7 +137,9 @@ def _incremental_batch(batch_size: int, wait: bool) -> RollupResult:
             late.extend(Activity.objects.filter(id__in=batch).values_list(*columns))
         new_mark = rows[-1][0] if rows else mark
         seen = {row[0] for row in rows}
-        missing = [i for i in range(mark + 1, new_mark + 1) if i not in seen]
+        # On the very first run, ids below the first one were never handed out here (or were deleted).
+        floor = mark if mark or not rows else rows[0][0] - 1
+        missing = [i for i in range(floor + 1, new_mark + 1) if i not in seen]
         if late:
             RollupGap.objects.filter(activity_id__in=[row[0] for row in late]).delete()
         RollupGap.objects.filter(noticed_at__lt=now - timedelta(seconds=settings.METRICS_ROLLUP_GAP_SECONDS)).delete()
@@ -217,7 +219,8 @@ def _rebuild() -> RollupResult:
         )
         _apply(None, Snapshot(), days)
         # Ids above the old watermark that are not visible yet may still commit: remember them.
-        start = min(previous, top)
+        lowest = Activity.objects.aggregate(low=Min("id"))["low"] or 1
+        start = min(previous, top) if previous else lowest - 1
         visible = Activity.objects.filter(id__gt=start, id__lte=top).count()
         missing: list[int] = []
         if visible != top - start:

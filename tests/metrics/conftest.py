@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from metrics.models import Activity, MemberStatus, PromptResponse, RollupState
 from metrics.rollup import ROLLUP_MODELS
-from portal.models import Cohort
+from portal.models import Cohort, Membership
 from tests.factories import CohortFactory, UserFactory, member_of
 from tests.factories.metrics import history_rows
 
@@ -49,6 +49,8 @@ class History:
                 cohort, profile__management_level=1 + i % 3, profile__department=["Operations", "Finance"][i % 2]
             )
             self.people.append((person.pk, cohort.pk, person.profile.management_level))
+        # Everyone joined before any generated history starts.
+        Membership.objects.update(joined_at=datetime(2026, 1, 1, tzinfo=LONDON))
         facilitator = UserFactory(roles=("facilitator",))
         self.people.append((facilitator.pk, self.cohorts[0].pk, None))
         self.topic_type = ContentType.objects.get_for_model(Cohort)
