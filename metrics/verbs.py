@@ -106,18 +106,21 @@ ROLLUP_CONTRACT: dict[str, str] = {
     "goal_completed": (
         "Recorded once per person and goal when the goal is first met. target = the goal; "
         'data = {"goal": <goal id>, "title": "<goal title>", "stage": "crawl"|"walk"|"run", '
-        '"deadline": "<YYYY-MM-DD in site time>" or null, "late": <bool, met after the deadline>}.'
+        '"deadline": "<YYYY-MM-DD in site time>" or null, "late": <bool, met after the deadline>} '
+        '(or "on_time": <bool> instead of "late").'
     ),
     "goal_overdue": (
         "Recorded once per person and goal when its deadline passes unmet (the goal job). target = the goal; "
         'data = {"goal": <goal id>, "title": "<goal title>", "stage": "crawl"|"walk"|"run", '
-        '"deadline": "<YYYY-MM-DD>"}. A later goal_completed turns it into "done late".'
+        '"deadline": "<YYYY-MM-DD>"}. A later goal_completed turns it into "done late". Without this verb the '
+        "dashboards cannot count overdue goals (nothing else says a deadline passed unmet)."
     ),
     "survey_answered": (
         "Recorded once per person, survey and round. target = the response (optional); "
         'data = {"survey": <survey id>, "round": "before"|"after", "scores": {"<item id>": <1-5>, ...}, '
         '"audience": "leaders"|"programme", "title": "<survey title>", '
-        '"items": {"<item id>": "<item text>", ...}, "themes": {"<item id>": "<theme>", ...}}; '
+        '"items": {"<item id>": "<item text>", ...}, "themes": {"<item id>": "<theme>", ...}} '
+        '(or "items": {"<item id>": {"label": "<item text>", "theme": "<theme>"}, ...}); '
         "audience, title, items and themes are optional but without them the panels show item ids. "
         "Individual answers are never shown to anyone but the person who gave them."
     ),

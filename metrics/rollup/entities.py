@@ -216,8 +216,11 @@ def refresh_goals(actors: set[int] | None, snapshot: Snapshot) -> None:
         source = completed or overdue
         completed_on = local_day(completed["created_at"]) if completed else None
         if completed:
-            late = bool((completed["data"] or {}).get("late")) or bool(deadline and completed_on > deadline)
-            status = GoalState.LATE if late or overdue else GoalState.ON_TIME
+            status = (
+                GoalState.LATE
+                if overdue or _late(completed["data"] or {}, completed_on, deadline)
+                else GoalState.ON_TIME
+            )
         else:
             status = GoalState.OVERDUE
         stage = str(facts.get("stage", "")).lower()
@@ -238,6 +241,15 @@ def refresh_goals(actors: set[int] | None, snapshot: Snapshot) -> None:
             )
         )
     GoalStatus.objects.bulk_create(objs, batch_size=2000)
+
+
+def _late(data: dict, completed_on, deadline) -> bool:
+    """The recorder's own verdict ("late", or "on_time"), else the completion day against the deadline."""
+    if "late" in data:
+        return bool(data["late"])
+    if "on_time" in data:
+        return not data["on_time"]
+    return bool(deadline and completed_on > deadline)
 
 
 def refresh_lessons(actors: set[int] | None, snapshot: Snapshot) -> None:
@@ -339,12 +351,18 @@ def _refresh_survey_labels(rows: list[dict]) -> None:
             surveys.setdefault(
                 survey_id, {"title": f"Survey {survey_id}", "audience": "leaders", "source_activity_id": 0}
             )
-        labels, themes = data.get("items"), data.get("themes") or {}
+        labels, themes = data.get("items"), data.get("themes")
+        themes = themes if isinstance(themes, dict) else {}
         if isinstance(labels, dict):
             for key, label in labels.items():
+                # Either {"<id>": "text"} with themes beside it, or {"<id>": {"label": "text", "theme": "..."}}.
+                if isinstance(label, dict):
+                    text, theme = label.get("label") or label.get("text") or "", label.get("theme") or ""
+                else:
+                    text, theme = label, themes.get(key, "")
                 items[(survey_id, str(key)[:40])] = {
-                    "label": str(label)[:300],
-                    "theme": str(themes.get(key, "") if isinstance(themes, dict) else "")[:80],
+                    "label": str(text or f"Item {key}")[:300],
+                    "theme": str(theme or "")[:80],
                     "source_activity_id": row["id"],
                 }
     if surveys:

@@ -343,3 +343,33 @@ def test_rows_without_their_target_are_counted_per_day_but_name_no_topic(leader,
     rollup_run(rebuild=True)
     assert not TopicResponse.objects.exists() and not PromptRollup.objects.exists()
     assert DailyVerbCount.objects.filter(verb="topic_created").get().count == 1
+
+
+@pytest.mark.django_db
+def test_the_onboarding_shapes_of_survey_labels_and_goal_verdicts_are_understood(leader, cohort):
+    from metrics.models import SurveyItemInfo
+
+    ActivityFactory(
+        actor=leader,
+        cohort=cohort,
+        verb="survey_answered",
+        created_at=START,
+        data={
+            "survey": 3,
+            "round": "before",
+            "scores": {"11": 4},
+            "items": {"11": {"label": "I know what is appropriate to share", "theme": "Judgement"}},
+        },
+    )
+    for goal, on_time in ((1, True), (2, False)):
+        ActivityFactory(
+            actor=leader,
+            cohort=cohort,
+            verb="goal_completed",
+            created_at=START,
+            data={"goal": goal, "stage": "crawl", "deadline": "2026-05-25", "on_time": on_time},
+        )
+    rollup_run()
+    info = SurveyItemInfo.objects.get()
+    assert (info.label, info.theme) == ("I know what is appropriate to share", "Judgement")
+    assert dict(GoalStatus.objects.values_list("goal_id", "status")) == {1: "on_time", 2: "late"}
