@@ -75,6 +75,8 @@ class EntryForm(forms.Form):
     )
     cohort = forms.ModelChoiceField(label="Which cohort", queryset=None, required=False, empty_label="Choose a cohort")
     comments_enabled = forms.BooleanField(label="Allow comments", required=False, initial=True)
+    # Ticked in the coach's panel after a warning (onboarding.gate): the writer checked and publishes anyway.
+    post_anyway = forms.BooleanField(required=False, label="Publish anyway")
     publish_at = forms.DateTimeField(
         label="Publish at",
         required=False,
@@ -166,6 +168,8 @@ class AutosaveForm(forms.Form):
 
 class CommentForm(forms.Form):
     body = ProseEditorFormField(label="Your comment", required=False, config=COMMENT_EDITOR)
+    # Ticked in the coach's panel after a warning (onboarding.gate).
+    post_anyway = forms.BooleanField(required=False, label="Post anyway")
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def clean_body(self) -> str:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 import metrics
 from metrics.verbs import Verb
+from onboarding import gate
 from portal.models import User
 from portal.richtext import plain_text, sanitize
 
@@ -18,15 +19,19 @@ from .entries import entry_cohort
 MAX_COMMENT_CHARS = 10_000
 
 
-def comment_preflight(*, actor: User, entry: Entry, body: str) -> None:
+def comment_preflight(*, actor: User, entry: Entry, body: str, post_anyway: bool = False) -> None:
     """Checks that must pass before a comment goes out (the onboarding policy gate and coach go here)."""
     if not plain_text(body) and "<img" not in body:
         raise ValidationError({"body": "Write your comment before posting."})
     if len(body) > MAX_COMMENT_CHARS:
         raise ValidationError({"body": "This comment is too long; keep it under about 1,500 words."})
+    # The policy gate and the coach: a banned term refuses; a warning needs post_anyway (recorded either way).
+    gate.check_publish(actor=actor, html=body, kind="comment", post_anyway=post_anyway)
 
 
-def comment_create(*, actor: User, entry: Entry, body: str, parent: Comment | None = None) -> Comment:
+def comment_create(
+    *, actor: User, entry: Entry, body: str, parent: Comment | None = None, post_anyway: bool = False
+) -> Comment:
     """Post a comment (or a reply to a top-level comment) on a published entry.
 
     Guarantees: only people who can read the entry, while comments are on, can comment; the body is
@@ -39,7 +44,7 @@ def comment_create(*, actor: User, entry: Entry, body: str, parent: Comment | No
     if not permissions.can_comment(actor, entry):
         raise PermissionDenied("Comments are turned off for this entry.")
     clean = sanitize(body)
-    comment_preflight(actor=actor, entry=entry, body=clean)
+    comment_preflight(actor=actor, entry=entry, body=clean, post_anyway=post_anyway)
     if parent is not None:
         if parent.entry_id != entry.pk:
             raise ValidationError("You can reply only to a comment on the same entry.")

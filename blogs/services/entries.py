@@ -20,6 +20,7 @@ from django.utils.text import slugify
 
 import metrics
 from metrics.verbs import Verb
+from onboarding import gate
 from portal import permissions as portal_permissions
 from portal.images import ProcessedImage
 from portal.models import Cohort, User
@@ -365,6 +366,7 @@ def entry_save(
     action: str,
     entry: Entry | None = None,
     publish_at: datetime | None = None,
+    post_anyway: bool = False,
     **content: Any,
 ) -> Entry:
     """What the editor's buttons do: save the content, then keep it a draft, schedule it or publish it.
@@ -374,6 +376,11 @@ def entry_save(
     """
     if action not in ACTIONS:
         raise ValidationError("Unknown action.")
+    if action in ("publish", "schedule"):
+        # The policy gate and the coach (onboarding.gate), before the write so a refusal is still recorded;
+        # the scheduled job publishes what the author already confirmed here.
+        body = content.get("body", entry.body if entry is not None else "")
+        gate.check_publish(actor=actor, html=body or "", kind="entry", post_anyway=post_anyway)
     with transaction.atomic():
         if entry is None:
             content.pop("remove_cover", None)

@@ -9,6 +9,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from onboarding import gate
+
 from .. import permissions
 from ..forms import CommentForm, apply_service_errors
 from ..models import Comment
@@ -58,8 +60,14 @@ def comment_create(request, pk: int):
     if form.is_valid():
         try:
             comment = services.comment_create(
-                actor=request.user, entry=entry, body=form.cleaned_data["body"], parent=parent
+                actor=request.user,
+                entry=entry,
+                body=form.cleaned_data["body"],
+                parent=parent,
+                post_anyway=form.cleaned_data.get("post_anyway", False),
             )
+        except gate.PublishRefused as refusal:
+            gate.apply_to_form(form, refusal)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         except PermissionDenied as exc:

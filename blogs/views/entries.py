@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_POST
 
+from onboarding import gate
 from portal.richtext import plain_text, sanitize
 
 from .. import permissions
@@ -95,8 +96,11 @@ def _editor(request, entry: Entry | None):
                         action=action,
                         entry=entry,
                         publish_at=form.cleaned_data.get("publish_at"),
+                        post_anyway=form.cleaned_data.get("post_anyway", False),
                         **content,
                     )
+                except gate.PublishRefused as refusal:
+                    gate.apply_to_form(form, refusal)
                 except ValidationError as exc:
                     apply_service_errors(form, exc)
                 else:

@@ -9,6 +9,9 @@ from html.parser import HTMLParser
 
 BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "div", "tr", "br", "hr"}
 # Web addresses are not prose: a "100%" or a number inside one is no figure, a digit run no phone number.
+# "@Lee Leader" typed as plain text is a mention too (portal.mentions links it when the post is saved).
+AT_NAME_RE = re.compile(r"@[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*){0,3}")
+PROFILE_HREF_RE = re.compile(r"/people/(\d+)/?$")
 URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)+/\S*", re.IGNORECASE)
 
 
@@ -25,8 +28,8 @@ class Draft:
 
     @property
     def prose(self) -> str:
-        """Visible text without web addresses and without the names inside @mentions."""
-        return URL_RE.sub(" ", self.text_without_mentions)
+        """The writer's own visible text: no web addresses, no names inside @mentions, no quoted posts."""
+        return AT_NAME_RE.sub(" ", URL_RE.sub(" ", self.text_without_mentions))
 
     text_without_mentions: str = ""
 
@@ -42,6 +45,7 @@ class _Reader(HTMLParser):
         self.plain_blocks: list[list[str]] = [[]]
         self.mention_depth = 0
         self.skip_depth = 0
+        self.quote_depth = 0
         self.mentioned_ids: set[int] = set()
         self.mention_texts: list[str] = []
         self._mention_buffer: list[str] = []
@@ -52,7 +56,11 @@ class _Reader(HTMLParser):
             return
         if tag in BLOCK_TAGS:
             self._break()
+        if tag == "blockquote":
+            self.quote_depth += 1
         attributes = dict(attrs)
+        if tag == "a" and (match := PROFILE_HREF_RE.search(attributes.get("href") or "")):
+            self.mentioned_ids.add(int(match.group(1)))  # a link the mention autocomplete inserted
         if tag == "span" and "data-mention" in attributes:
             self.mention_depth += 1
             self._mention_buffer = []
@@ -69,6 +77,8 @@ class _Reader(HTMLParser):
             self.mention_depth -= 1
             if not self.mention_depth:
                 self.mention_texts.append("".join(self._mention_buffer).strip())
+        if tag == "blockquote":
+            self.quote_depth = max(0, self.quote_depth - 1)
         if tag in BLOCK_TAGS:
             self._break()
 
@@ -79,6 +89,8 @@ class _Reader(HTMLParser):
         if self.mention_depth:
             self._mention_buffer.append(data)
             self.plain_blocks[-1].append(" ")
+        elif self.quote_depth:
+            self.plain_blocks[-1].append(" ")  # quoted words are someone else's, already posted
         else:
             self.plain_blocks[-1].append(data)
 

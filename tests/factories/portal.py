@@ -40,6 +40,17 @@ class UserFactory(DjangoModelFactory):
         if create:
             self.save()
 
+    @factory.post_generation
+    def policy_acknowledged(self, create, extracted, **kwargs):
+        """People in tests have acknowledged the current social media policy, so onboarding's publish gate
+        lets them post; ``policy_acknowledged=False`` makes someone who has not."""
+        if create and extracted is not False:
+            from onboarding.models import PolicyAcknowledgement, PolicyVersion
+
+            version = PolicyVersion.objects.order_by("-major", "-minor").first()
+            if version is not None:
+                PolicyAcknowledgement.objects.get_or_create(user=self, version=version)
+
 
 class ProfileFactory(DjangoModelFactory):
     class Meta:

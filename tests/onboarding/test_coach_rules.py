@@ -133,6 +133,13 @@ def test_unmentioned_person():
     # an @mention of the same person is fine
     mentioned = f'<p>I spoke with <span data-mention="{named.pk}">@Priya Sharma</span> about the rota.' + PAD + "</p>"
     assert "unmentioned_person" not in rules_hit(mentioned, actor=writer)
+    typed = "<p>I spoke with @Priya Sharma about the rota." + PAD + "</p>"  # linked when saved
+    assert "unmentioned_person" not in rules_hit(typed, actor=writer)
+    linked = f'<p>I spoke with <a href="/people/{named.pk}/">Priya Sharma</a> about it.' + PAD + "</p>"
+    assert "unmentioned_person" not in rules_hit(linked, actor=writer)
+    # a quoted post names its author: that is quoting, not talking about someone
+    quote = '<blockquote><p><a href="/boards/p/1/">Priya Sharma wrote:</a></p><p>Costs rose 12%.</p></blockquote>'
+    assert not {"unmentioned_person", "figures"} & rules_hit(quote + "<p>Agreed, and thank you." + PAD + "</p>")
     # naming yourself, nobody in the directory, or someone inactive is not flagged
     assert "unmentioned_person" not in rules_hit("<p>Wendy Writer here, hello all." + PAD + "</p>", actor=writer)
     assert "unmentioned_person" not in rules_hit("<p>I read Jane Austen on holiday." + PAD + "</p>", actor=writer)

@@ -34,7 +34,7 @@ def progress_of(user, criterion):
 
 @pytest.fixture
 def newcomer(cohort):
-    return member_of(cohort, profile__display_name="Nia Newcomer")
+    return member_of(cohort, profile__display_name="Nia Newcomer", policy_acknowledged=False)
 
 
 def test_default_ladder_is_shipped():
