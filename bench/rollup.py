@@ -50,6 +50,10 @@ VERBS = [
 ]
 
 
+# Verbs a person does once per thing, with how many things there are (lessons, goals, survey rounds).
+ONCE = {"lesson_started": 8, "lesson_completed": 8, "goal_completed": 10, "survey_answered": 2}
+
+
 def parse_n(text: str) -> int:
     text = text.strip().lower()
     scale = {"k": 1_000, "m": 1_000_000}.get(text[-1], 1)
@@ -159,9 +163,15 @@ def generate(n: int, *, actors, start: datetime, days: int, rng: random.Random) 
         "management_level, created_at"
     )
     buffer = io.StringIO()
+    once: set[tuple] = set()  # lessons, goals and survey rounds happen once per person, as in life
     for _ in range(n):
         actor_id, cohort_id, level = rng.choice(actors)
         verb = rng.choices(verbs, weights)[0]
+        if verb in ONCE:
+            key = (actor_id, verb, rng.randrange(ONCE[verb]))
+            if key in once:
+                verb = "entry_read"
+            once.add(key)
         at = start + timedelta(seconds=rng.randrange(days * 86400))
         target_type = target = context_type = context = None
         data = {}

@@ -18,6 +18,7 @@ from ..definitions import (
     GOAL_OVERDUE,
     LESSON_COMPLETED,
     LESSON_STARTED,
+    MILESTONE_VERBS,
     POST_CREATED,
     PROMPT_RELEASED,
     SURVEY_ANSWERED,
@@ -72,7 +73,7 @@ class Touched:
     """What one batch of new activity touches: only these are recomputed."""
 
     days: set
-    firsts: set
+    firsts: dict  # (actor, milestone) -> earliest moment among the new rows
     topics: set
     prompts: set
     goals: set
@@ -81,11 +82,14 @@ class Touched:
 
     @classmethod
     def from_rows(cls, rows) -> Touched:
-        t = cls(set(), set(), set(), set(), set(), set(), set())
+        t = cls(set(), {}, set(), set(), set(), set(), set())
         for _id, created_at, verb, actor_id, target_type, target_id, context_type, context_id in rows:
             t.days.add(local_day(created_at))
             if verb in ALL_MILESTONE_VERBS:
-                t.firsts.add(actor_id)
+                for milestone, verbs in MILESTONE_VERBS.items():
+                    key = (actor_id, milestone)
+                    if verb in verbs and (key not in t.firsts or created_at < t.firsts[key]):
+                        t.firsts[key] = created_at
             if verb == TOPIC_CREATED and target_type and target_id is not None:
                 t.topics.add((target_type, target_id))
             elif verb == TOPIC_FIRST_RESPONSE and context_type and context_id is not None:
@@ -106,7 +110,10 @@ class Touched:
 def _apply(touched: Touched | None, snapshot: Snapshot, days: set) -> None:
     """Recompute everything ``touched`` names (None: everything) from Activity."""
     reaggregate_days(days, snapshot)
-    refresh_firsts(touched.firsts if touched else None)
+    if touched is None:
+        refresh_firsts(None)
+    else:
+        refresh_firsts({actor for actor, _ in touched.firsts}, touched.firsts)
     refresh_topics(touched.topics if touched else None, snapshot)
     refresh_prompts(touched.prompts if touched else None, snapshot)
     refresh_goals(touched.goals if touched else None, snapshot)

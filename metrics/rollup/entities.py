@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 
 from django.db.models import Count, Min
 
@@ -58,20 +59,52 @@ def _delete_for_keys(model, keys: set[tuple[int, int]] | None) -> None:
 
 
 # ------------------------------------------------------------------ first-time milestones
-def refresh_firsts(actors: set[int] | None) -> None:
-    """ActorFirst: the first local day of each funnel milestone, for ``actors`` (None = everyone)."""
-    firsts: dict[tuple[int, str], object] = {}
-    base = Activity.objects.filter(verb__in=ALL_MILESTONE_VERBS)
-    for qs in by_actors(base, actors):
-        for row in qs.values("actor_id", "verb").annotate(first=Min("created_at")).order_by():
-            for milestone, verbs in MILESTONE_VERBS.items():
-                if row["verb"] in verbs:
-                    key = (row["actor_id"], milestone)
-                    if key not in firsts or row["first"] < firsts[key]:
-                        firsts[key] = row["first"]
-    _delete_for_actors(ActorFirst, actors)
+def refresh_firsts(actors: set[int] | None, seen: dict[tuple[int, str], datetime] | None = None) -> None:
+    """ActorFirst: the first local day of each funnel milestone.
+
+    ``actors`` None: recomputed from the whole log. Otherwise ``seen`` holds the earliest moment of
+    each (actor, milestone) in the new rows: a first can only move earlier, so merging it with the
+    stored day gives what a full recount would, without rereading every sign-in of those people.
+    """
+    if actors is not None:
+        _merge_firsts(seen or {})
+        return
+    firsts: dict[tuple[int, str], datetime] = {}
+    for row in (
+        Activity.objects.filter(verb__in=ALL_MILESTONE_VERBS)
+        .values("actor_id", "verb")
+        .annotate(first=Min("created_at"))
+        .order_by()
+    ):
+        for milestone, verbs in MILESTONE_VERBS.items():
+            if row["verb"] in verbs:
+                key = (row["actor_id"], milestone)
+                if key not in firsts or row["first"] < firsts[key]:
+                    firsts[key] = row["first"]
+    ActorFirst.objects.all().delete()
     ActorFirst.objects.bulk_create(
         [ActorFirst(actor_id=a, milestone=m, day=local_day(at)) for (a, m), at in firsts.items()], batch_size=2000
+    )
+
+
+def _merge_firsts(seen: dict[tuple[int, str], datetime]) -> None:
+    actors = {actor for actor, _ in seen}
+    stored: dict[tuple[int, str], object] = {}
+    for batch in chunks(sorted(actors)):
+        for actor_id, milestone, day in ActorFirst.objects.filter(actor_id__in=batch).values_list(
+            "actor_id", "milestone", "day"
+        ):
+            stored[(actor_id, milestone)] = day
+    earlier = {}
+    for key, at in seen.items():
+        day = local_day(at)
+        if key not in stored or day < stored[key]:
+            earlier[key] = day
+    for (actor_id, milestone), day in earlier.items():
+        if (actor_id, milestone) in stored:
+            ActorFirst.objects.filter(actor_id=actor_id, milestone=milestone).update(day=day)
+    ActorFirst.objects.bulk_create(
+        [ActorFirst(actor_id=a, milestone=m, day=d) for (a, m), d in earlier.items() if (a, m) not in stored]
     )
 
 

@@ -6,6 +6,7 @@ what the chart draws, what the table shows and what the CSV holds cannot disagre
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 NA = "n/a"  # not applicable: nothing to compute (e.g. no answered topics)
@@ -125,8 +126,13 @@ class Panel:
         return "side" if self.series and len(self.columns) <= 4 else "stack"
 
     @property
-    def chart_id(self) -> str:
-        return f"chart-data-{self.slug}"
+    def chart_json(self) -> str:
+        """The chart's data for metrics.js, carried in a data attribute (autoescaped by the template).
+
+        Not json_script: htmx (allowScriptTags off, as our CSP wants) drops every <script> element,
+        data ones included, from swapped fragments, so a filtered dashboard would lose its charts.
+        """
+        return json.dumps(self.chart_data(), separators=(",", ":"))
 
     def chart_data(self) -> dict:
         return {

@@ -1,5 +1,5 @@
-// Dashboards: draw each panel's chart from its json_script data. The table beside it holds the same numbers,
-// so the page is complete without JavaScript; this only adds the pictures.
+// Dashboards: draw each panel's chart from the JSON in its canvas's data-chart attribute. The table
+// beside it holds the same numbers, so the page is complete without JavaScript; this only adds the pictures.
 (function () {
   "use strict";
   var palettes = {
@@ -24,9 +24,7 @@
 
   function draw(canvas) {
     if (typeof window.Chart === "undefined") return;
-    var source = document.getElementById(canvas.getAttribute("data-chart-source"));
-    if (!source) return;
-    var spec = JSON.parse(source.textContent);
+    var spec = JSON.parse(canvas.getAttribute("data-chart"));
     var previous = window.Chart.getChart(canvas);
     if (previous) previous.destroy();
     var palette = palettes[spec.palette || ""] || palettes[""];
@@ -73,7 +71,7 @@
   }
 
   function drawAll(root) {
-    (root || document).querySelectorAll("canvas[data-chart-source]").forEach(draw);
+    (root || document).querySelectorAll("canvas[data-chart]").forEach(draw);
   }
 
   document.addEventListener("DOMContentLoaded", function () { drawAll(document); });

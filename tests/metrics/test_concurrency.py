@@ -1,0 +1,113 @@
+"""Rollups and sponsor summaries under concurrency, on PostgreSQL (each thread has its own connection).
+
+SQLite serialises writers (IMMEDIATE transactions), so these run in CI's PostgreSQL pass.
+"""
+
+import threading
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.db import connection, connections, transaction
+from django.utils import timezone
+
+from metrics.models import Activity, DailyVerbCount, RollupGap, RollupState, SentSummary
+from metrics.rollup import rollup_run
+from metrics.summaries import summary_send
+from tests.factories import ActivityFactory, UserFactory
+
+from .conftest import snapshot_tables
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks and concurrent transactions (runs in CI's PostgreSQL pass)")
+
+
+def in_thread(target):
+    errors = []
+
+    def run():
+        try:
+            target()
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, errors
+
+
+def test_a_run_while_another_holds_the_lock_is_skipped(leader, cohort):
+    ActivityFactory(actor=leader, cohort=cohort)
+    RollupState.objects.create(name="activity")
+    locked, release = threading.Event(), threading.Event()
+
+    def hold():
+        with transaction.atomic():
+            RollupState.objects.select_for_update().get(name="activity")
+            locked.set()
+            release.wait(timeout=20)
+
+    thread, errors = in_thread(hold)
+    assert locked.wait(timeout=10)
+    assert rollup_run().skipped
+    assert not DailyVerbCount.objects.exists()
+    release.set()
+    thread.join()
+    assert not errors
+    assert rollup_run().processed >= 1
+    assert DailyVerbCount.objects.filter(verb="post_created").exists()
+
+
+def test_an_id_still_in_flight_when_the_watermark_passes_it_is_counted_once_it_commits(leader, cohort):
+    inserted, commit = threading.Event(), threading.Event()
+    yesterday = timezone.now() - timedelta(days=1)
+
+    def slow_writer():
+        with transaction.atomic():
+            Activity.objects.create(actor=leader, cohort=cohort, verb="post_created", created_at=yesterday)
+            inserted.set()
+            commit.wait(timeout=20)
+
+    ActivityFactory(actor=leader, cohort=cohort, verb="signed_in", created_at=yesterday)
+    rollup_run()  # the watermark is past everything committed so far
+    thread, errors = in_thread(slow_writer)
+    assert inserted.wait(timeout=10)
+    ActivityFactory(actor=leader, cohort=cohort, verb="post_created")  # a later id, committed first
+    rollup_run()
+    assert RollupGap.objects.count() == 1
+    assert DailyVerbCount.objects.filter(verb="post_created").count() == 1
+    commit.set()
+    thread.join()
+    assert not errors
+    rollup_run()
+    assert DailyVerbCount.objects.filter(verb="post_created").count() == 2
+    assert not RollupGap.objects.exists()
+    incremental = snapshot_tables()
+    rollup_run(rebuild=True)
+    assert snapshot_tables() == incremental
+
+
+def test_two_workers_sending_the_same_summary_send_one_email(cohort):
+    cohort.sponsor = UserFactory(email="sponsor@keystone.example")
+    cohort.save()
+    barrier = threading.Barrier(2)
+    sent = []
+
+    def send():
+        barrier.wait(timeout=10)
+        sent.append(summary_send(cohort_id=cohort.pk, week_start=date(2026, 6, 8)))
+
+    threads = [in_thread(send) for _ in range(2)]
+    for thread, errors in threads:
+        thread.join()
+        assert not errors
+    assert sorted(sent) == [False, True]
+    assert len(mail.outbox) == 1
+    assert SentSummary.objects.get().sent_at is not None
