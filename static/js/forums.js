@@ -41,7 +41,7 @@ function setupCount(editor, textarea, form) {
 function setupMentions(editor, form) {
   const picker = form.querySelector("[data-mention-results]");
   const baseUrl = form.dataset.mentionUrl;
-  if (!picker || !baseUrl || !window.htmx) return;
+  if (!picker || !baseUrl) return;
   picker.id = picker.id || `mention-picker-${Math.random().toString(36).slice(2)}`;
   const dom = editor.view.dom;
   dom.setAttribute("aria-autocomplete", "list");
@@ -49,6 +49,7 @@ function setupMentions(editor, form) {
   dom.setAttribute("aria-expanded", "false");
   let range = null;
   let lastQuery = "";
+  let timer = null;
 
   const options = () => Array.from(picker.querySelectorAll("[role=option]"));
   const close = () => {
@@ -82,7 +83,7 @@ function setupMentions(editor, form) {
     close();
   };
 
-  editor.on("selectionUpdate", () => {
+  const lookup = () => {
     const { $from, empty } = editor.state.selection;
     if (!empty) return close();
     const before = $from.parent.textBetween(0, $from.parentOffset, null, "\ufffc");
@@ -92,9 +93,15 @@ function setupMentions(editor, form) {
     range = { from: $from.pos - query.length - 1, to: $from.pos };
     if (query === lastQuery) return;
     lastQuery = query;
-    const separator = baseUrl.includes("?") ? "&" : "?";
-    window.htmx.ajax("GET", `${baseUrl}${separator}q=${encodeURIComponent(query)}`, { target: picker, swap: "innerHTML" });
-  });
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const separator = baseUrl.includes("?") ? "&" : "?";
+      if (!window.htmx) return; // htmx loads after this module; it is there by the time anyone types
+      window.htmx.ajax("GET", `${baseUrl}${separator}q=${encodeURIComponent(query)}`, { target: picker, swap: "innerHTML" });
+    }, 120);
+  };
+  editor.on("update", lookup); // typing
+  editor.on("selectionUpdate", lookup); // moving the cursor
   picker.addEventListener("htmx:afterSwap", () => {
     const has = options().length > 0 || picker.textContent.trim() !== "";
     picker.hidden = !has || range === null;
