@@ -125,3 +125,12 @@ app.conf.beat_schedule.update(_metrics_schedule())
 app.conf.beat_schedule.update(
     {"blogs-publish-due": {"task": "blogs.tasks.publish_due_entries", "schedule": crontab(minute="*")}}
 )
+
+# Facilitation: starter prompts go out on time (each exactly once, even if two runs overlap); quiet cohort
+# boards get their next queued prompt early.
+app.conf.beat_schedule.update(
+    {
+        "facilitation-release-prompts": {"task": "facilitation.release_due_prompts", "schedule": crontab(minute="*")},
+        "facilitation-quiet-boards": {"task": "facilitation.release_quiet_boards", "schedule": crontab(minute="*/15")},
+    }
+)

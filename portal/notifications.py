@@ -27,7 +27,7 @@ class Event(models.TextChoices):
 
 from collections.abc import Callable  # noqa: E402
 
-# Mentions and replies reach people straight away; everything else waits for the daily digest.
+# Mentions, replies and nudges reach people straight away; everything else waits for the daily digest.
 IMMEDIATE_BY_DEFAULT = frozenset(
     {
         Event.TOPIC_REPLY.value,
@@ -35,6 +35,7 @@ IMMEDIATE_BY_DEFAULT = frozenset(
         Event.MENTION.value,
         Event.ENTRY_COMMENT.value,
         Event.REVIEW_COMMENT.value,
+        Event.NUDGE.value,  # a facilitator's nudge is personal and timely (facilitation)
     }
 )
 

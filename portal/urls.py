@@ -16,6 +16,7 @@ urlpatterns = [
     path("blogs/", include("blogs.urls")),
     path("learn/", include("onboarding.urls")),
     path("dashboards/", include("metrics.urls")),
+    path("facilitate/", include("onboarding.facilitation.urls")),
     path("admin/", admin.site.urls),
 ]
 

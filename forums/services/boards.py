@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
@@ -30,6 +32,17 @@ RESERVED_SLUGS = {
     "t",
     "p",
 }
+
+
+# Other apps react to a new board inside its transaction (facilitation gives a cohort board its welcome
+# prompt). A hook is called as ``hook(board=board, actor=actor)``; register it in ``AppConfig.ready``.
+_BOARD_CREATED_HOOKS: list[Callable[..., None]] = []
+
+
+def on_board_created(hook: Callable[..., None]) -> None:
+    """Register ``hook(board=, actor=)`` to run inside ``board_create``'s transaction (once per hook)."""
+    if hook not in _BOARD_CREATED_HOOKS:
+        _BOARD_CREATED_HOOKS.append(hook)
 
 
 def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
@@ -90,6 +103,8 @@ def board_create(
             cohort=activity_cohort(board, actor),
             data={"action": "board_create"},
         )
+        for hook in _BOARD_CREATED_HOOKS:
+            hook(board=board, actor=actor)
     return board
 
 

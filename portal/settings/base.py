@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "forums",
     "blogs",
     "onboarding",
+    "onboarding.facilitation",
 ]
 
 MIDDLEWARE = [
@@ -342,3 +343,17 @@ ONBOARDING_DIAGNOSTIC_MIN_RESPONSES = env.int("ONBOARDING_DIAGNOSTIC_MIN_RESPONS
 ONBOARDING_COACH_DEBOUNCE_MS = env.int("ONBOARDING_COACH_DEBOUNCE_MS", default=800)
 # Re-acknowledgement of a new major policy version at sign-in, and resuming an unfinished path.
 MIDDLEWARE += ["onboarding.middleware.OnboardingMiddleware"]
+
+# --- facilitation
+# Default for new cohorts: a cohort board with no new topic for this many days gets its next queued prompt early.
+FACILITATION_QUIET_DAYS = env.int("FACILITATION_QUIET_DAYS", default=5)
+# A member with at most this many forum posts is a first-timer: their unanswered posts go to the facilitators' queue.
+FACILITATION_FIRST_TIMER_MAX_POSTS = env.int("FACILITATION_FIRST_TIMER_MAX_POSTS", default=3)
+# A first-timer's post without a response for this many hours is overdue (highlighted, counted on the console).
+FACILITATION_FIRST_TIMER_HOURS = env.int("FACILITATION_FIRST_TIMER_HOURS", default=24)
+# At most one nudge per member per this many days (across all facilitators).
+FACILITATION_NUDGE_INTERVAL_DAYS = env.int("FACILITATION_NUDGE_INTERVAL_DAYS", default=7)
+# What "the morning after a session" means, in the cohort's time zone (HH:MM).
+FACILITATION_MORNING_TIME = env("FACILITATION_MORNING_TIME", default="08:00")
+# Prompts the release job handles per run (the rest wait a minute).
+FACILITATION_RELEASE_BATCH = env.int("FACILITATION_RELEASE_BATCH", default=100)

@@ -9,6 +9,14 @@ from .blogs import (  # noqa: F401
     TagFactory,
     TagFollowFactory,
 )
+from .facilitation import (  # noqa: F401
+    BuddyPairFactory,
+    CohortFacilitationFactory,
+    NudgeFactory,
+    PromptTemplateFactory,
+    ReviewRequestFactory,
+    ScheduledPromptFactory,
+)
 from .forums import BoardFactory, FlagFactory, ReactionFactory, TopicFactory, reply_to  # noqa: F401
 from .metrics import ActivityFactory
 from .onboarding import (  # noqa: F401

@@ -1,0 +1,93 @@
+// Facilitation: progressive enhancement only. Every form works without this file.
+// - the prompt and draft editors (django-prose-editor, imported by path: the strict CSP allows no inline
+//   import map), like the forums' composer;
+// - the prompt form shows only the timing fields of the chosen mode;
+// - the nudge form fills the message from the chosen template;
+// - forms marked data-confirm ask before cancelling or withdrawing;
+// - the first-timer queue announces a reply that took a post out of the queue.
+
+const CONFIG_ATTR = "data-django-prose-editor-configurable";
+const SKIP = new Set(["NoSpellCheck"]); // people want their browser's spell checker
+
+async function setupEditors() {
+  const areas = document.querySelectorAll(`textarea[${CONFIG_ATTR}]`);
+  if (!areas.length) return;
+  const Prose = await import("../django_prose_editor/editor.js");
+  areas.forEach((textarea) => {
+    if (textarea.closest(".ProseMirror") || textarea.dataset.editorReady) return;
+    let config = {};
+    try {
+      config = JSON.parse(textarea.getAttribute(CONFIG_ATTR) || "{}");
+    } catch (e) {
+      config = {};
+    }
+    const extensions = [];
+    for (const [name, options] of Object.entries(config.extensions || {})) {
+      const extension = Prose[name];
+      if (!extension || SKIP.has(name)) continue;
+      extensions.push(options && typeof options === "object" ? extension.configure(options) : extension);
+    }
+    const editor = Prose.createTextareaEditor(textarea, extensions);
+    textarea.dataset.editorReady = "1";
+    const label = textarea.id && document.querySelector(`label[for="${textarea.id}"]`);
+    const dom = editor.view.dom;
+    dom.setAttribute("aria-label", label ? label.textContent.trim() : "Text");
+    dom.setAttribute("aria-multiline", "true");
+    dom.setAttribute("role", "textbox");
+    if (textarea.getAttribute("aria-invalid") === "true") dom.setAttribute("aria-invalid", "true");
+  });
+}
+
+function setupModePanels() {
+  const radios = document.querySelectorAll('input[name="mode"]');
+  const panels = document.querySelectorAll("[data-mode-panel]");
+  if (!radios.length || !panels.length) return;
+  const show = () => {
+    const chosen = document.querySelector('input[name="mode"]:checked');
+    const mode = chosen ? chosen.value : "";
+    panels.forEach((panel) => {
+      panel.hidden = panel.dataset.modePanel !== mode;
+    });
+  };
+  radios.forEach((radio) => radio.addEventListener("change", show));
+  show();
+}
+
+function setupNudgeTemplates() {
+  const select = document.querySelector("[data-nudge-template]");
+  const message = document.querySelector('textarea[name="message"]');
+  if (!select || !message) return;
+  select.addEventListener("change", () => {
+    const option = select.options[select.selectedIndex];
+    const text = option ? option.dataset.text || "" : "";
+    if (text || select.value === "custom") message.value = text;
+    message.focus();
+  });
+}
+
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+  }
+});
+
+document.addEventListener("htmx:afterSettle", () => {
+  const status = document.querySelector("[data-queue-status]");
+  document.querySelectorAll(".facil-queue__item--done:not([data-announced])").forEach((done) => {
+    done.dataset.announced = "1";
+    if (status) status.textContent = done.textContent.trim();
+  });
+});
+
+function init() {
+  setupEditors();
+  setupModePanels();
+  setupNudgeTemplates();
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", init);
+} else {
+  init();
+}
