@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.html import linebreaks
 from django_prose_editor.fields import ProseEditorFormField
 
 from portal.images import process_upload
@@ -24,11 +23,18 @@ ENTRY_EDITOR = {
     "typographic": True,
     "headingLevels": [2, 3],
 }  # fmt: skip
-COMMENT_EDITOR = {
-    "types": ["Bold", "Italic", "Link", "BulletList", "OrderedList", "Blockquote"],
-    "history": True,
-    "html": False,
-    "typographic": True,
+# Comments use the boards' composer (static/js/forums.js: editor and @mention suggestions), so the
+# field speaks its configuration format; no headings or images in a comment.
+COMMENT_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "HardBreak": True,
+    "History": True,
 }
 
 PERSONAL = "personal"
@@ -167,17 +173,14 @@ class AutosaveForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = ProseEditorFormField(label="Your comment", required=False, config=COMMENT_EDITOR)
+    body = ProseEditorFormField(label="Your comment", required=False, extensions=COMMENT_EXTENSIONS)
     # Ticked in the coach's panel after a warning (onboarding.gate).
     post_anyway = forms.BooleanField(required=False, label="Post anyway")
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The comment replied to; the name matches the boards' composer script, which fills it in.
+    reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def clean_body(self) -> str:
-        body = self.cleaned_data.get("body") or ""
-        if body.strip() and not body.lstrip().startswith("<"):
-            # Typed into a plain textarea (no JavaScript, or a reply box not yet enhanced): keep paragraphs.
-            body = linebreaks(body, autoescape=True)
-        return body
+        return self.cleaned_data.get("body") or ""
 
 
 class FollowForm(forms.Form):

@@ -204,6 +204,11 @@ class Comment(models.Model):
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     hidden_at = models.DateTimeField(null=True, blank=True)  # hidden by a moderator (e.g. after a flag)
+    # Who hid it; empty while hidden means the system hid it automatically after several flags.
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hidden_reason = models.CharField(max_length=500, blank=True)
     # Set once when the entry's author (and the person replied to) were told; notifying happens once.
     notified_at = models.DateTimeField(null=True, blank=True)
 

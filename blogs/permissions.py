@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from portal import permissions as portal_permissions
-from portal.models import Cohort, Membership
+from portal.models import Cohort, Membership, Role, User
 
 from .models import Blog, Comment, Entry
 
@@ -54,6 +54,17 @@ def can_view_entry(user, entry: Entry) -> bool:
     if entry.visibility == Entry.Visibility.COHORT:
         return can_view_cohort_content(user, entry.cohort_id)
     return True
+
+
+def entry_audience(entry: Entry) -> QuerySet[User]:
+    """Everyone who may read ``entry`` (for @mention suggestions and checks in bulk)."""
+    people = User.objects.filter(is_active=True)
+    if entry.visibility != Entry.Visibility.COHORT:
+        return people
+    members = Membership.objects.filter(cohort_id=entry.cohort_id).values("user_id")
+    return people.filter(
+        Q(pk__in=members) | Q(is_superuser=True) | Q(groups__name__in=[Role.ADMIN, Role.ANALYST])
+    ).distinct()
 
 
 def can_view_blog(user, blog: Blog) -> bool:

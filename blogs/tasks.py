@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from portal.mentions import mentioned_ids
 from portal.models import Notification, Role, User
 from portal.notifications import Event
 from portal.services.notifications import notify
@@ -100,7 +101,11 @@ def entry_announce_batch(entry_id: int, user_ids: list[int]) -> int:
 
 @shared_task(name="blogs.tasks.comment_notify")
 def comment_notify(comment_id: int) -> int:
-    """Tell the entry's author (and the person replied to) about a new comment, once per comment."""
+    """Tell the entry's author, the person replied to and the people mentioned about a new comment, once.
+
+    Each person is told once (an author who is also mentioned gets the comment notification), and only
+    people who can read the entry.
+    """
     from . import permissions
     from .models import Comment
 
@@ -114,21 +119,23 @@ def comment_notify(comment_id: int) -> int:
         return 0
     entry = comment.entry
     name = comment.author.display_name
-    to_tell = [(entry.author, f"{name} commented on “{entry.title}”", f"entry-comment:{entry.pk}")]
+    to_tell = [(entry.author, Event.ENTRY_COMMENT, f"{name} commented on “{entry.title}”", f"entry-comment:{entry.pk}")]
     if comment.parent is not None:
         parent = comment.parent
-        to_tell.append(
-            (parent.author, f"{name} replied to your comment on “{entry.title}”", f"comment-reply:{parent.pk}")
-        )
+        text = f"{name} replied to your comment on “{entry.title}”"
+        to_tell.append((parent.author, Event.ENTRY_COMMENT, text, f"comment-reply:{parent.pk}"))
+    mentioned = User.objects.filter(pk__in=mentioned_ids(comment.body), is_active=True).order_by("pk")
+    text = f"{name} mentioned you in a comment on “{entry.title}”"
+    to_tell += [(person, Event.MENTION, text, "") for person in mentioned]
     sent = 0
     told: set[int] = {comment.author_id}
     with transaction.atomic():
-        for recipient, text, group_key in to_tell:
+        for recipient, event, text, group_key in to_tell:
             if recipient.pk in told or not permissions.can_view_entry(recipient, entry):
                 continue
             notify(
                 recipient=recipient,
-                event=Event.ENTRY_COMMENT,
+                event=event,
                 text=text,
                 url=comment.get_absolute_url(),
                 actor=comment.author,

@@ -39,6 +39,7 @@ urlpatterns = [
     # comments
     path("entries/<int:pk>/comments/", comments.comment_create, name="comment-create"),
     path("comments/<int:pk>/delete/", comments.comment_delete, name="comment-delete"),
+    path("mentions/", comments.mention_autocomplete, name="mention-autocomplete"),
     # following
     path("people/<int:user_id>/follow/", follows.author_follow, name="author-follow"),
     path("tags/<str:slug>/follow/", follows.tag_follow, name="tag-follow"),

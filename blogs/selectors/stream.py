@@ -116,3 +116,24 @@ def following_stream(user, *, cursor: Cursor | None = None, size: int = 20) -> t
     page, more = merged[:size], len(merged) > size
     next_cursor = Cursor(page[-1].when, page[-1].kind, page[-1].pk) if more and page else None
     return page, next_cursor
+
+
+def topic_source(user, cursor: Cursor | None, limit: int) -> list[StreamItem]:
+    """New topics in the boards the user watches (and may see), not their own: the forums' part of the stream."""
+    from forums import permissions as forum_permissions
+    from forums.models import Board, Topic
+
+    boards = forum_permissions.filter_boards_queryset(user, Board.objects.all()).filter(
+        watches__user=user, watches__watching=True
+    )
+    qs = (
+        Topic.objects.filter(board__in=boards.values("pk"), is_visible=True)
+        .exclude(author=user)
+        .filter(after_cursor(cursor, "topic", "created_at"))
+        .select_related("board", "author", "author__profile")
+        .order_by("-created_at", "-pk")
+    )
+    return [
+        StreamItem("topic", topic.created_at, topic.pk, topic, [f"New in {topic.board.title}, a board you watch"])
+        for topic in qs[:limit]
+    ]

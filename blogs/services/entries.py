@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.html import escape, linebreaks
 from django.utils.text import slugify
 
 import metrics
@@ -45,6 +46,15 @@ def entry_cohort(entry: Entry) -> Cohort | None:
     if entry.blog.cohort_id:
         return entry.blog.cohort
     return primary_cohort(entry.author)
+
+
+def entry_body(raw: str) -> str:
+    """Sanitised body HTML; text typed without the editor (no JavaScript) keeps its paragraphs."""
+    raw = raw or ""
+    if raw.strip() and not raw.lstrip().startswith("<"):
+        raw = linebreaks(escape(raw.strip()))
+    # Editors and pasted text leave runs of non-breaking spaces that would stop lines wrapping.
+    return sanitize(raw).replace("&nbsp;", " ").replace("\u00a0", " ")
 
 
 def _tags_for(names: list[str]) -> list[Tag]:
@@ -201,7 +211,7 @@ def entry_create(
             title=title,
             slug=_resolve_slug(blog, slug, title, None),
             summary=(summary or "").strip(),
-            body=sanitize(body),
+            body=entry_body(body),
             visibility=visibility,
             cohort=_resolve_audience(actor=actor, blog=blog, visibility=visibility, cohort=cohort),
             comments_enabled=comments_enabled,
@@ -250,7 +260,7 @@ def entry_update(
         entry.title = title
         entry.slug = _resolve_slug(entry.blog, slug or entry.slug, title, entry.pk)
         entry.summary = (summary or "").strip()
-        entry.body = sanitize(body)
+        entry.body = entry_body(body)
         entry.word_count = len(plain_text(entry.body).split())
         entry.visibility = visibility
         entry.cohort = _resolve_audience(actor=actor, blog=entry.blog, visibility=visibility, cohort=cohort)
@@ -434,7 +444,7 @@ def entry_autosave(
         "title": (title or "")[:200],
         "slug": (slug or "")[:120],
         "summary": (summary or "")[:300],
-        "body": sanitize(body),
+        "body": entry_body(body),
         "tags": (tags or "")[:400],
         "saved_at": timezone.now(),
     }

@@ -1,4 +1,4 @@
-"""Posting and removing comments; with htmx the comment section is swapped in place."""
+"""Posting and removing comments, and the @mention suggestions for the comment composer."""
 
 from __future__ import annotations
 
@@ -7,35 +7,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from onboarding import gate
+from portal.mentions import autocomplete_response
 
 from .. import permissions
 from ..forms import CommentForm, apply_service_errors
 from ..models import Comment
 from ..selectors import entries as selectors
 from ..services import comments as services
-
-
-def comments_context(request, entry, form: CommentForm, reply_form_for: int | None = None) -> dict:
-    """Comments with the per-comment booleans the template needs, computed without extra queries."""
-    user = request.user
-    comments = selectors.entry_comments(entry)
-    can_moderate = permissions.can_moderate_entry(user, entry)
-    for comment in comments:
-        for c in (comment, *comment.replies.all()):
-            c.can_delete = c.deleted_at is None and (c.author_id == user.pk or can_moderate)
-            c.can_flag = c.author_id != user.pk and c.is_visible
-    return {
-        "entry": entry,
-        "comments": comments,
-        "comment_form": form,
-        "reply_form_for": reply_form_for,
-        "can_comment": permissions.can_comment(user, entry),
-        "can_edit": permissions.can_edit_entry(user, entry),
-        "comment_total": sum((c.is_visible) + sum(r.is_visible for r in c.replies.all()) for c in comments),
-    }
+from ._entry_page import entry_page_context, reply_target
 
 
 def _entry_or_404(user, pk: int):
@@ -52,11 +34,9 @@ def comment_create(request, pk: int):
     form = CommentForm(request.POST)
     parent = None
     if form.is_valid():
-        parent_id = form.cleaned_data.get("parent")
-        if parent_id:
-            parent = Comment.objects.filter(pk=parent_id, entry=entry).select_related("parent").first()
-            if parent is None:
-                form.add_error(None, "The comment you replied to is no longer there.")
+        parent = reply_target(entry, form.cleaned_data.get("reply_to"))
+        if form.cleaned_data.get("reply_to") and parent is None:
+            form.add_error(None, "The comment you replied to is no longer there; your text is below.")
     if form.is_valid():
         try:
             comment = services.comment_create(
@@ -73,28 +53,10 @@ def comment_create(request, pk: int):
         except PermissionDenied as exc:
             form.add_error(None, str(exc) or "You cannot comment here.")
         else:
-            if request.htmx:
-                ctx = comments_context(request, entry, CommentForm())
-                ctx["just_posted"] = comment.pk
-                return render(request, "blogs/partials/comments.html", ctx)
             messages.success(request, "Your comment is posted.")
             return redirect(comment.get_absolute_url())
-    ctx = comments_context(request, entry, form if not parent else CommentForm(), reply_form_for=parent and parent.pk)
-    if parent:
-        ctx["reply_form"] = form
-    if request.htmx:
-        return render(request, "blogs/partials/comments.html", ctx)
-    page = selectors.entry_for_page(entry.blog.slug, entry.slug)
-    ctx.update(
-        {
-            "entry": page,
-            "tags": list(page.tags.all()),
-            "cover_url": page.cover.url if page.cover else "",
-            "can_follow": page.author_id != request.user.pk,
-            **selectors.follow_header(request.user, page.author_id),
-        }
-    )
-    return render(request, "blogs/entry_detail.html", ctx, status=400)
+    context = entry_page_context(request, selectors.entry_for_page(entry.blog.slug, entry.slug), form, parent)
+    return render(request, "blogs/entry_detail.html", context, status=400)
 
 
 @login_required
@@ -104,7 +66,16 @@ def comment_delete(request, pk: int):
     if comment is None or not permissions.can_view_comment(request.user, comment):
         raise Http404("No such comment.")
     services.comment_delete(actor=request.user, comment=comment)
-    if request.htmx:
-        return render(request, "blogs/partials/comments.html", comments_context(request, comment.entry, CommentForm()))
     messages.success(request, "The comment is removed.")
-    return redirect(comment.entry)
+    return redirect(f"{comment.entry.get_absolute_url()}#comments")
+
+
+@login_required
+@require_GET
+def mention_autocomplete(request):
+    """People who can read the entry, for the composer's @ suggestions (``?entry=<id>&q=<name>``)."""
+    try:
+        entry = _entry_or_404(request.user, int(request.GET.get("entry", "")))
+    except ValueError:
+        raise Http404("No such entry.") from None
+    return autocomplete_response(request, permissions.entry_audience(entry))

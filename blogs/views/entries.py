@@ -25,7 +25,7 @@ from ..selectors import entries as selectors
 from ..services import entries as services
 from ..services.reads import entry_read_record
 from ..tagging import parse_tags, tag_slug
-from .comments import comments_context
+from ._entry_page import entry_page_context, reply_target
 
 
 def _user_zone(user):
@@ -53,16 +53,9 @@ def entry_detail(request, blog_slug: str, entry_slug: str):
     if not permissions.can_view_entry(request.user, entry):
         raise Http404("No such entry.")
     entry_read_record(reader=request.user, entry=entry)
-    header = selectors.follow_header(request.user, entry.author_id)
-    context = {
-        "entry": entry,
-        "tags": list(entry.tags.all()),
-        "cover_url": entry.cover.url if entry.cover else "",
-        "can_edit": permissions.can_edit_entry(request.user, entry),
-        "can_follow": entry.author_id != request.user.pk,
-        **header,
-        **comments_context(request, entry, CommentForm()),
-    }
+    reply_to = reply_target(entry, request.GET.get("reply_to"))
+    form = CommentForm(initial={"reply_to": reply_to.pk if reply_to else None})
+    context = entry_page_context(request, entry, form, reply_to)
     return render(request, "blogs/entry_detail.html", context)
 
 

@@ -1,5 +1,5 @@
-// Blogs: rich-text editors for entries and comments. Loaded as an ES module; progressive enhancement only
-// (without it the textareas still post HTML-free text, which the server turns into paragraphs).
+// Blogs: the entry editor. Loaded as an ES module; progressive enhancement only (without it the body is a
+// plain textarea). Comments use the boards' composer (static/js/forums.js) for editing and @mentions.
 //
 // django-prose-editor's own loader needs an inline <script type="importmap">, which our strict CSP
 // forbids, so we import its editor bundle by path and build the editor here, as its "default" preset does.
@@ -79,33 +79,6 @@ async function initEditors(root) {
     createEditor(m, textarea, config);
   });
 }
-
-// Reply boxes become editors only when opened, so a page with hundreds of comments stays light.
-function commentConfig() {
-  const main = document.querySelector(`.comment-form textarea[${ATTR}]`);
-  try {
-    return main ? JSON.parse(main.getAttribute(ATTR)) : {};
-  } catch (e) {
-    return {};
-  }
-}
-
-document.addEventListener(
-  "toggle",
-  async (event) => {
-    const details = event.target;
-    if (!(details instanceof HTMLDetailsElement) || !details.open) return;
-    const textarea = details.querySelector("textarea[data-lazy-editor]");
-    if (!textarea || textarea.closest(".prose-editor")) return;
-    const m = await loadEditor();
-    const editor = createEditor(m, textarea, commentConfig());
-    if (editor) editor.commands.focus();
-  },
-  true,
-);
-
-// htmx replaces the comment section after a post: give the new form its editor.
-document.addEventListener("htmx:afterSwap", (event) => initEditors(event.target));
 
 // The editor's error summary: move focus to it so screen-reader users hear what to fix.
 function focusErrors() {

@@ -146,6 +146,14 @@ MATRIX = [
         # the commenter's facilitator hides it; the entry's author and programme readers may not
         {A: LOGIN, L: 403, F: 302, OF: 404, AN: 403, AD: 302},
     ),
+    (
+        "mention-autocomplete",
+        "get",
+        "own",
+        lambda w, s, t: {},
+        "entry-query",
+        {A: LOGIN, L: 200, F: 200, OF: 404, AN: 200, AD: 200},
+    ),
     ("author-follow", "post", "own", lambda w, s, t: {"user_id": w.author.pk}, {"action": "follow"}, ALL_REDIRECT),
     ("tag-follow", "post", "-", lambda w, s, t: {"slug": w.tag.slug}, {"action": "follow"}, ALL_REDIRECT),
     ("feeds", "get", "-", lambda w, s, t: {}, None, ALL_OK),
@@ -184,9 +192,11 @@ CASES = [
 @pytest.mark.parametrize(("name", "method", "scope", "kwargs", "data", "role", "expected"), CASES)
 def test_matrix(world, as_role, name, method, scope, kwargs, data, role, expected):
     client, user = as_role(role)
+    if data == "entry-query":  # a query string naming the entry
+        data = {"entry": _entry(world, scope).pk, "q": "Le"}
     token = feed_token_ensure(user=user).key if user else "no-such-token"
     url = reverse(f"blogs:{name}", kwargs=kwargs(world, scope, token))
-    response = getattr(client, method)(url, data) if method == "post" else client.get(url)
+    response = getattr(client, method)(url, data or {})
     if expected == LOGIN:
         assert response.status_code == 302 and "/accounts/login/" in response.url
     else:

@@ -239,23 +239,32 @@ def test_following_page_pages_through_older_entries_without_repeats(client, lead
 
 
 # ---------------------------------------------------------------- comments and follows
-def test_posting_a_comment_with_htmx_returns_the_updated_section(client, leader, other_leader):
+def test_posting_a_comment_returns_to_it_on_the_entry_page(client, leader, other_leader):
     entry = EntryFactory(blog__owner=leader, author=leader)
     client.force_login(other_leader)
-    response = client.post(
-        reverse("blogs:comment-create", args=[entry.pk]), {"body": "<p>Thanks for sharing</p>"}, HTTP_HX_REQUEST="true"
-    )
-    html = response.content.decode()
-    assert response.status_code == 200 and 'id="comments"' in html and "Thanks for sharing" in html
-    assert "Your comment is posted." in html
+    response = client.post(reverse("blogs:comment-create", args=[entry.pk]), {"body": "<p>Thanks for sharing</p>"})
+    comment = entry.comments.get()
+    assert response.url == f"{entry.get_absolute_url()}#comment-{comment.pk}"
+    html = client.get(response.url).content.decode()
+    assert "Your comment is posted." in html and "Thanks for sharing" in html
+    assert f'id="comment-{comment.pk}"' in html
 
 
-def test_comment_without_javascript_keeps_paragraphs_and_redirects_to_it(client, leader, other_leader):
+def test_reply_link_without_javascript_prepares_the_composer(client, leader, other_leader):
+    entry = EntryFactory(blog__owner=leader, author=leader)
+    top = CommentFactory(entry=entry, author=leader)
+    client.force_login(other_leader)
+    html = client.get(f"{entry.get_absolute_url()}?reply_to={top.pk}").content.decode()
+    assert "Replying to Lee Leader." in html
+    assert f'name="reply_to" value="{top.pk}"' in html
+
+
+def test_reply_typed_without_javascript_keeps_paragraphs_and_goes_to_the_thread(client, leader, other_leader):
     entry = EntryFactory(blog__owner=leader, author=leader)
     top = CommentFactory(entry=entry, author=leader)
     client.force_login(other_leader)
     response = client.post(
-        reverse("blogs:comment-create", args=[entry.pk]), {"body": "First line\n\nSecond <b>x</b>", "parent": top.pk}
+        reverse("blogs:comment-create", args=[entry.pk]), {"body": "First line\n\nSecond <b>x</b>", "reply_to": top.pk}
     )
     reply = top.replies.get()
     assert response.url.endswith(f"#comment-{reply.pk}")
