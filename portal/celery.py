@@ -134,3 +134,8 @@ app.conf.beat_schedule.update(
         "facilitation-quiet-boards": {"task": "facilitation.release_quiet_boards", "schedule": crontab(minute="*/15")},
     }
 )
+
+# Forums: images uploaded in a composer but never posted are removed after a week (daily, idempotent).
+app.conf.beat_schedule.update(
+    {"forums-attachments-prune": {"task": "forums.tasks.attachments_prune", "schedule": crontab(hour=3, minute=40)}}
+)
