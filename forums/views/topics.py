@@ -146,10 +146,19 @@ def post_detail(request, pk):
 def topic_reply(request, pk):
     topic = visible_topic(request.user, pk)
     if not permissions.can_reply(request.user, topic):
-        if topic.is_locked:
+        if not (topic.is_locked and permissions.can_post_in_board(request.user, topic.board)):
+            raise PermissionDenied("You cannot reply here.")
+        if request.method != "POST":
             messages.error(request, "This topic is locked: it takes no more replies.")
             return redirect(topic)
-        raise PermissionDenied("You cannot reply here.")
+        # Locked while this person was writing: show their text again so nothing is lost.
+        form = ReplyForm(request.POST)
+        form.add_error(
+            None,
+            "A facilitator locked this topic while you were writing, so it takes no more replies. "
+            "Your text is below: copy it if you would like to use it elsewhere.",
+        )
+        return render(request, "forums/reply.html", _composer_context(topic.board, form=form, topic=topic), status=409)
     board = topic.board
     reply_to = None
     if request.method == "POST":
