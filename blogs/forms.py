@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django_prose_editor.fields import ProseEditorFormField
 
 from portal.images import process_upload
@@ -117,8 +118,12 @@ class EntryForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if self.action == "schedule" and not data.get("publish_at") and "publish_at" not in self.errors:
-            self.add_error("publish_at", "Choose the date and time to publish.")
+        if self.action == "schedule" and "publish_at" not in self.errors:
+            # The service decides; checking here too shows this error together with any others.
+            if not data.get("publish_at"):
+                self.add_error("publish_at", "Choose the date and time to publish.")
+            elif data["publish_at"] <= timezone.now():
+                self.add_error("publish_at", "That time has already passed. Choose a time in the future.")
         if data.get("visibility") == Entry.Visibility.COHORT and not data.get("cohort"):
             blog_choice = data.get("blog") or PERSONAL
             if blog_choice == PERSONAL and (self.entry is None or not self.entry.blog.is_cohort):

@@ -52,7 +52,8 @@ def entry_detail(request, blog_slug: str, entry_slug: str):
     entry = selectors.entry_for_page(blog_slug, entry_slug)
     if not permissions.can_view_entry(request.user, entry):
         raise Http404("No such entry.")
-    entry_read_record(reader=request.user, entry=entry)
+    if entry_read_record(reader=request.user, entry=entry):
+        entry.read_count += 1  # counted before this first read was recorded
     reply_to = reply_target(entry, request.GET.get("reply_to"))
     form = CommentForm(initial={"reply_to": reply_to.pk if reply_to else None})
     context = entry_page_context(request, entry, form, reply_to)

@@ -32,7 +32,12 @@ def author_follow(request, user_id: int):
     else:
         services.author_unfollow(actor=request.user, author=author)
     if request.htmx:
-        context = {"person": author, "error": error, **selectors.follow_header(request.user, author.pk)}
+        context = {
+            "person": author,
+            "error": error,
+            "compact": bool(request.POST.get("compact")),
+            **selectors.follow_header(request.user, author.pk),
+        }
         return render(request, "blogs/partials/follow_button.html", context)
     if error:
         messages.error(request, error)

@@ -87,6 +87,15 @@ def test_publish_with_an_image_goes_to_the_entry_page(client, leader):
     assert "<strong>team</strong>" in page
 
 
+def test_all_editor_errors_show_together(client, leader):
+    client.force_login(leader)
+    past = (timezone.localtime() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    html = editor_post(
+        client, reverse("blogs:entry-create"), action="schedule", publish_at=past, tags="bad#tag"
+    ).content.decode()
+    assert "That time has already passed" in html and "Please change “bad#tag”" in html
+
+
 def test_editing_a_published_entry_marks_it_updated(client, leader):
     entry = EntryFactory(blog__owner=leader, author=leader)
     client.force_login(leader)
@@ -180,7 +189,7 @@ def test_all_blogs_page_shows_latest_most_read_and_who_to_follow(client, leader,
     assert "On listening" in most_read and "3 readers" in most_read
     who = html.split('id="who-title"')[1].split("</section>")[0]
     assert who.index("Priya Popular") < who.index("Olive Other")
-    assert "3 followers" in who
+    assert "Followed by 3 near you" in who
 
 
 def test_empty_blogs_page_invites_the_first_entry(client, leader):
