@@ -52,6 +52,7 @@ VERBS = [
 
 # Verbs a person does once per thing, with how many things there are (lessons, goals, survey rounds).
 ONCE = {"lesson_started": 8, "lesson_completed": 8, "goal_completed": 10, "survey_answered": 2}
+PROMPTS = 3 * COHORTS * DAYS // 7  # starter prompts released in the whole history
 
 
 def parse_n(text: str) -> int:
@@ -164,9 +165,14 @@ def generate(n: int, *, actors, start: datetime, days: int, rng: random.Random) 
     )
     buffer = io.StringIO()
     once: set[tuple] = set()  # lessons, goals and survey rounds happen once per person, as in life
+    released = 0
     for _ in range(n):
         actor_id, cohort_id, level = rng.choice(actors)
         verb = rng.choices(verbs, weights)[0]
+        if verb == "prompt_released":  # facilitators release a few prompts a week per cohort, whatever the volume
+            released += 1
+            if released > PROMPTS:
+                verb = "entry_read"
         if verb in ONCE:
             key = (actor_id, verb, rng.randrange(ONCE[verb]))
             if key in once:

@@ -129,7 +129,7 @@ def _record_gaps(missing: list[int], now) -> int:
     return len(missing[-MAX_GAPS:])
 
 
-def _incremental_batch(batch_size: int, wait: bool) -> RollupResult:
+def _incremental_batch(batch_size: int, wait: bool, days_seen: set) -> RollupResult:
     columns = ("id", "created_at", "verb", "actor_id", "target_type_id", "target_id", "context_type_id", "context_id")
     with transaction.atomic():
         state = _lock_state(wait=wait)
@@ -152,6 +152,7 @@ def _incremental_batch(batch_size: int, wait: bool) -> RollupResult:
         RollupGap.objects.filter(noticed_at__lt=now - timedelta(seconds=settings.METRICS_ROLLUP_GAP_SECONDS)).delete()
         gaps = _record_gaps(missing, now)
         touched = Touched.from_rows(rows + late)
+        days_seen |= touched.days
         if rows or late:
             _apply(touched, Snapshot(), touched.days)
         else:
@@ -180,13 +181,14 @@ def rollup_run(*, rebuild: bool = False, batch_size: int | None = None, wait: bo
         return _rebuild()
     batch_size = batch_size or settings.METRICS_ROLLUP_BATCH
     total = RollupResult()
+    days_seen: set = set()
     while True:
-        result = _incremental_batch(batch_size, wait)
+        result = _incremental_batch(batch_size, wait, days_seen)
         if result.skipped:
             total.skipped = total.batches == 0
             break
         total.processed += result.processed
-        total.days += result.days
+        total.days = len(days_seen)
         total.batches += 1
         total.gaps += result.gaps
         total.watermark = result.watermark

@@ -6,7 +6,8 @@ import math
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Count, Q, Sum
+from django.db import connection
+from django.db.models import Aggregate, Count, FloatField, Q, Sum
 
 from ..models import DailyActor, GoalState, GoalStatus, LessonProgress, PersonRole, PromptRollup, PromptTiming
 from ..models import TopicResponse as Topic
@@ -27,38 +28,64 @@ def percentile(values: list[float], p: float) -> float | None:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
 
 
-def topic_stats(rows: list[tuple]) -> dict:
-    """From (author, responder, seconds) rows: started, answered, median and p90 hours, unanswered."""
-    answered = [(r, s) for _a, r, s in rows if s is not None]
-    hours = [s / 3600 for _r, s in answered]
-    return {
-        "started": len(rows),
-        "authors": len({a for a, _r, _s in rows}),
-        "answered": len(answered),
-        "responders": len({r for r, _s in answered if r is not None}),
-        "median": percentile(hours, 50),
-        "p90": percentile(hours, 90),
-        "unanswered": len(rows) - len(answered),
-        "unanswered_authors": len({a for a, _r, s in rows if s is None}),
-    }
+class PercentileCont(Aggregate):
+    """PostgreSQL's continuous percentile (linear interpolation, like ``percentile`` above)."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, fraction: float, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
 
 
-def topic_rows(scope: Scope, first: date | None = None) -> list[tuple]:
-    return list(
-        scope.dims(Topic.objects.filter(created_on__range=(first or scope.start, scope.end))).values_list(
-            "week", "author_id", "responder_id", "seconds"
-        )
-    )
+TOPIC_COUNTS = {
+    "started": Count("id"),
+    "authors": Count("author_id", distinct=True),
+    "answered": Count("seconds"),
+    "responders": Count("responder_id", distinct=True),
+    "unanswered": Count("id", filter=Q(seconds__isnull=True)),
+    "unanswered_authors": Count("author_id", distinct=True, filter=Q(seconds__isnull=True)),
+}
+
+
+def topic_stats(scope: Scope, *, first: date | None = None, by_week: bool = False) -> dict:
+    """Topics started in the range: counts, and median and 90th percentile hours to a first response.
+
+    Aggregated in the database (percentiles too, on PostgreSQL), so the cost does not grow with the
+    number of topics. Returns {week: stats} when ``by_week``, else the stats of the whole range.
+    """
+    qs = scope.dims(Topic.objects.filter(created_on__range=(first or scope.start, scope.end)))
+    aggregates = dict(TOPIC_COUNTS)
+    in_database = connection.vendor == "postgresql"
+    if in_database:
+        aggregates.update(median=PercentileCont("seconds", 0.5), p90=PercentileCont("seconds", 0.9))
+    if by_week:
+        stats = {row.pop("week"): row for row in qs.values("week").annotate(**aggregates).order_by()}
+    else:
+        stats = {None: qs.aggregate(**aggregates)}
+    if not in_database:  # SQLite has no percentile: take the answered times (the embedded profile is small)
+        seconds: dict = defaultdict(list)
+        for week, value in qs.filter(seconds__isnull=False).values_list("week", "seconds"):
+            seconds[week if by_week else None].append(value)
+        for key, row in stats.items():
+            row["median"] = percentile(seconds.get(key, []), 50)
+            row["p90"] = percentile(seconds.get(key, []), 90)
+    for row in stats.values():
+        for key in ("median", "p90"):
+            row[key] = row[key] / 3600 if row[key] is not None else None
+    return stats if by_week else stats[None]
+
+
+EMPTY_TOPICS = {**dict.fromkeys(TOPIC_COUNTS, 0), "median": None, "p90": None}
 
 
 def responsiveness(scope: Scope) -> Panel:
-    per_week: dict[date, list] = defaultdict(list)
-    for week, author, responder, seconds in topic_rows(scope, scope.first_week):
-        per_week[week].append((author, responder, seconds))
+    per_week = topic_stats(scope, first=scope.first_week, by_week=True)
     k = scope.k
     rows = []
     for week in scope.weeks():
-        s = topic_stats(per_week.get(week, []))
+        s = per_week.get(week, EMPTY_TOPICS)
         rows.append(
             [
                 f.text(week.isoformat()),
@@ -163,24 +190,32 @@ def lessons(scope: Scope) -> Panel:
     )
 
 
+PROMPTS_SHOWN = 40  # a cohort releases a few prompts a week: the latest forty cover a programme
+
+
 def _prompts(scope: Scope):
     qs = PromptRollup.objects.filter(released_on__range=(scope.start, scope.end))
     if scope.cohort_ids is not None:
         qs = qs.filter(cohort_id__in=scope.cohort_ids)
+    return qs
+
+
+def _responses(scope: Scope) -> dict:
     flt = scope.response_filter()
-    return (
-        qs.select_related("cohort")
-        .annotate(
-            n_responses=Sum("responses__responses", filter=flt, default=0),
-            n_responders=Sum("responses__responders", filter=flt, default=0),
-        )
-        .order_by("released_at", "pk")
-    )
+    return {
+        "n_responses": Sum("responses__responses", filter=flt, default=0),
+        "n_responders": Sum("responses__responders", filter=flt, default=0),
+    }
 
 
 def prompts(scope: Scope) -> Panel:
     timing = dict(PromptTiming.choices)
     several = scope.cohort_ids is None or len(scope.cohort_ids) > 1
+    qs = _prompts(scope)
+    total = qs.count()
+    latest = list(
+        qs.select_related("cohort").annotate(**_responses(scope)).order_by("-released_at", "-pk")[:PROMPTS_SHOWN]
+    )
     rows = [
         [
             f.text(f"{p.title} ({p.cohort.name})" if several and p.cohort else p.title),
@@ -190,8 +225,9 @@ def prompts(scope: Scope) -> Panel:
             f.count(p.n_responses, people=p.n_responders, k=scope.k),
             f.count(p.n_responders, k=scope.k),
         ]
-        for p in _prompts(scope)
+        for p in reversed(latest)
     ]
+    note = f"The latest {PROMPTS_SHOWN} of {total} prompts released in these dates." if total > PROMPTS_SHOWN else ""
     return Panel(
         slug="prompts",
         title="Starter prompts",
@@ -201,26 +237,26 @@ def prompts(scope: Scope) -> Panel:
         series=[Series(4)],
         horizontal=True,
         y_title="replies",
+        note=note,
         definition="prompts",
     )
 
 
 def prompt_timing(scope: Scope) -> Panel:
-    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for p in _prompts(scope):
-        entry = totals[p.timing]
-        entry[0] += 1
-        entry[1] += p.n_responses
-        entry[2] += p.n_responders
+    # Released prompts per timing, and their replies, in two grouped queries (the join would multiply counts).
+    released = dict(_prompts(scope).values("timing").annotate(n=Count("id")).order_by().values_list("timing", "n"))
+    replies = {row["timing"]: row for row in _prompts(scope).values("timing").annotate(**_responses(scope)).order_by()}
     rows = []
     for value, label in PromptTiming.choices:
-        released, replies, people = totals.get(value, [0, 0, 0])
+        n = released.get(value, 0)
+        row = replies.get(value, {"n_responses": 0, "n_responders": 0})
+        people = row["n_responders"]
         rows.append(
             [
                 f.text(label),
-                f.count(released),
-                f.count(replies, people=people, k=scope.k),
-                f.number(replies / released if released else None, people=people, k=scope.k),
+                f.count(n),
+                f.count(row["n_responses"], people=people, k=scope.k),
+                f.number(row["n_responses"] / n if n else None, people=people, k=scope.k),
             ]
         )
     return Panel(

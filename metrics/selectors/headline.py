@@ -9,7 +9,7 @@ from django.db.models import Count, Q, Sum
 from ..models import DailyActor, MemberStatus
 from . import figures as f
 from .adoption import regular_contributors
-from .engagement import topic_rows, topic_stats
+from .engagement import topic_stats
 from .figures import Cell, Panel, Series
 from .scope import Scope
 
@@ -57,7 +57,7 @@ def period_figures(scope: Scope) -> list[Headline]:
         .distinct()
         .count()
     )
-    topics = topic_stats([(a, r, s) for _w, a, r, s in topic_rows(scope)])
+    topics = topic_stats(scope)
     regular = len(regular_contributors(scope))
     active = agg["n_active"]
 
