@@ -290,7 +290,7 @@ def _write(org, rng: random.Random, planned: Planned) -> None:
     # The boards' demo already knows how a demo person passes onboarding's gate (acknowledge the policy
     # when onboarding's history says they did; read a coach warning and post anyway): reuse it.
     from blogs.models import Entry
-    from blogs.services import comments, entries, reads
+    from blogs.services import comments, entries, publishing, reads
     from forums.demo import _acknowledge_policy, _publish
 
     title, summary, paragraphs, tags = planned.content
@@ -314,14 +314,14 @@ def _write(org, rng: random.Random, planned: Planned) -> None:
             cohort=cohort,
         )
         if planned.scheduled:
-            entries.entry_schedule(actor=author, entry=entry, publish_at=planned.when)
+            publishing.entry_schedule(actor=author, entry=entry, publish_at=planned.when)
     _acknowledge_policy(org, author, planned.when - timedelta(hours=1))
     if planned.scheduled:
         with _travel(planned.when + timedelta(seconds=rng.randint(5, 55))):
-            entries.entry_publish_due()  # the beat job's minute
+            publishing.entry_publish_due()  # the beat job's minute
     else:
         with _travel(planned.when):
-            entries.entry_publish(actor=author, entry=entry)
+            publishing.entry_publish(actor=author, entry=entry)
     entry.refresh_from_db()
     if planned.updated:
         later = planned.when + timedelta(days=rng.randint(1, 4), hours=rng.randint(1, 5))
@@ -392,7 +392,7 @@ def _tag_follows(org, rng: random.Random) -> None:
 def _waiting_work(org) -> None:
     """leader1's unfinished work: two drafts and one entry scheduled for tomorrow morning."""
     from blogs.models import Entry
-    from blogs.services import entries
+    from blogs.services import entries, publishing
     from portal.demo import DEMO_DOMAIN
     from portal.models import User
 
@@ -420,4 +420,4 @@ def _waiting_work(org) -> None:
         tags=["learning in public"],
     )
     tomorrow = timezone.localtime(org.now).replace(hour=8, minute=30, second=0, microsecond=0) + timedelta(days=1)
-    entries.entry_schedule(actor=person, entry=scheduled, publish_at=tomorrow)
+    publishing.entry_schedule(actor=person, entry=scheduled, publish_at=tomorrow)

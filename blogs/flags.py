@@ -13,7 +13,7 @@ from .models import Comment
 
 
 def _cohort(comment: Comment):
-    from .services.entries import entry_cohort
+    from .services._common import entry_cohort
 
     return entry_cohort(comment.entry)
 

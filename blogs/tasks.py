@@ -21,7 +21,7 @@ from portal.services.notifications import notify
 @shared_task(name="blogs.tasks.publish_due_entries")
 def publish_due_entries() -> int:
     """Beat job (every minute): publish scheduled entries whose time has come."""
-    from .services.entries import entry_publish_due
+    from .services.publishing import entry_publish_due
 
     return len(entry_publish_due())
 

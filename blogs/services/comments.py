@@ -23,7 +23,7 @@ from portal.richtext import plain_text, sanitize
 
 from .. import permissions
 from ..models import Comment, Entry
-from .entries import entry_cohort
+from ._common import entry_cohort
 
 MAX_COMMENT_CHARS = 5_000  # visible characters
 _IMG = re.compile(r"<img\b(?:[^>\"]|\"[^\"]*\")*>")

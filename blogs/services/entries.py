@@ -1,20 +1,16 @@
-"""Writing entries: create, edit, schedule, publish, unpublish, autosave, and the scheduled-publish job.
+"""Writing entries: create, edit, the editor's save (draft, schedule or publish), comment setting, autosave.
 
-Publishing has one entry point for people (``entry_publish``, ``entry_schedule``) and one for the job
-(``entry_publish_due``); both pass through ``publish_preflight`` so checks that must run before anything
-goes out (the onboarding policy gate and coach) live in one place.
+Scheduling, publishing and the scheduled-publish job live in ``publishing``; ``entry_save`` is the
+editor's single entry point and passes through them (and through onboarding's gate).
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce
+from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape, linebreaks
 from django.utils.text import slugify
@@ -26,28 +22,18 @@ from portal import permissions as portal_permissions
 from portal.images import ProcessedImage
 from portal.models import Cohort, User
 from portal.richtext import plain_text, sanitize
-from portal.services.people import primary_cohort
 
 from .. import permissions
 from ..models import Blog, Entry, EntryAutosave, EntryRevision, Tag
 from ..tagging import parse_tags, tag_slug
+from ._common import check_editable, entry_cohort
 from .blogs import blog_ensure_cohort, blog_ensure_personal
-
-logger = logging.getLogger(__name__)
+from .publishing import entry_publish, entry_schedule
 
 ACTIONS = ("save", "schedule", "publish")
 
 
 # ---------------------------------------------------------------- helpers
-def entry_cohort(entry: Entry) -> Cohort | None:
-    """The cohort an entry's activity is attributed to: its audience, its blog's cohort, or the author's."""
-    if entry.cohort_id:
-        return entry.cohort
-    if entry.blog.cohort_id:
-        return entry.blog.cohort
-    return primary_cohort(entry.author)
-
-
 def entry_body(raw: str) -> str:
     """Sanitised body HTML; text typed without the editor (no JavaScript) keeps its paragraphs."""
     raw = raw or ""
@@ -143,30 +129,6 @@ def _apply_cover(entry: Entry, cover: ProcessedImage | None, remove_cover: bool)
     return False
 
 
-def _check_editable(actor: User, entry: Entry) -> None:
-    if not permissions.can_edit_entry(actor, entry):
-        raise PermissionDenied("You can edit only your own entries.")
-
-
-def publish_preflight(*, actor: User, entry: Entry) -> None:
-    """Checks that must pass before an entry may go out (now or at a scheduled time).
-
-    Raises ValidationError with a message for the writer. The onboarding app's policy gate and
-    coach check belong here, so every way of publishing passes through them.
-    """
-    if not entry.title.strip():
-        raise ValidationError({"title": "Give your entry a title before publishing."})
-    if not plain_text(entry.body) and "<img" not in entry.body:
-        raise ValidationError({"body": "Write something in the body before publishing."})
-
-
-def _announce_on_commit(entry: Entry) -> None:
-    from .. import tasks
-
-    entry_id = entry.pk
-    transaction.on_commit(lambda: tasks.entry_announce.delay(entry_id))
-
-
 # ---------------------------------------------------------------- writes
 def entry_create(
     *,
@@ -249,7 +211,7 @@ def entry_update(
     content changed; an edit to a published entry marks it "updated" with the time and records
     ENTRY_UPDATED; the author's autosaved working copy is discarded once the save succeeds.
     """
-    _check_editable(actor, entry)
+    check_editable(actor, entry)
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": "Give your entry a title."})
@@ -278,95 +240,6 @@ def entry_update(
         EntryAutosave.objects.filter(author=actor, entry=entry).delete()
         if entry.is_published and content_changed:
             metrics.record(actor=actor, verb=Verb.ENTRY_UPDATED, target=entry, cohort=entry_cohort(entry))
-    return entry
-
-
-def entry_schedule(*, actor: User, entry: Entry, publish_at: datetime | None) -> Entry:
-    """Schedule a draft (or reschedule) to be published by the job at ``publish_at``.
-
-    Guarantees: the time is in the future, else a ``publish_at`` error and nothing changes; a
-    published entry cannot be scheduled (unpublish it first); nothing is recorded until it publishes.
-    """
-    _check_editable(actor, entry)
-    if publish_at is None:
-        raise ValidationError({"publish_at": "Choose the date and time to publish."})
-    if timezone.is_naive(publish_at):
-        raise ValidationError({"publish_at": "Choose a date and time with a time zone."})
-    if publish_at <= timezone.now():
-        raise ValidationError({"publish_at": "That time has already passed. Choose a time in the future."})
-    with transaction.atomic():
-        entry = Entry.objects.select_for_update().select_related("blog").get(pk=entry.pk)
-        if entry.is_published:
-            raise ValidationError("This entry is already published. Unpublish it first to schedule it again.")
-        publish_preflight(actor=actor, entry=entry)
-        entry.status = Entry.Status.SCHEDULED
-        entry.publish_at = publish_at
-        entry.modified_at = timezone.now()
-        entry.save(update_fields=["status", "publish_at", "modified_at"])
-    return entry
-
-
-def entry_unschedule(*, actor: User, entry: Entry) -> Entry:
-    """Turn a scheduled entry back into a draft; it will not be published by the job."""
-    _check_editable(actor, entry)
-    with transaction.atomic():
-        entry = Entry.objects.select_for_update().get(pk=entry.pk)
-        if entry.is_scheduled:
-            entry.status = Entry.Status.DRAFT
-            entry.publish_at = None
-            entry.save(update_fields=["status", "publish_at"])
-    return entry
-
-
-def _mark_published(entry: Entry, *, actor: User, now: datetime) -> None:
-    """Flip to published and record it: the caller holds the row (lock or conditional update)."""
-    first = entry.published_at is None
-    entry.status = Entry.Status.PUBLISHED
-    entry.publish_at = None
-    if first:
-        entry.published_at = now
-    entry.modified_at = now
-    entry.save(update_fields=["status", "publish_at", "published_at", "modified_at"])
-    _after_publish(entry, actor=actor, first=first)
-
-
-def _after_publish(entry: Entry, *, actor: User, first: bool) -> None:
-    """Record the publication (in the caller's transaction) and tell followers after commit, once per entry."""
-    metrics.record(
-        actor=actor, verb=Verb.ENTRY_PUBLISHED, target=entry, cohort=entry_cohort(entry), data={"first": first}
-    )
-    if entry.announced_at is None:
-        _announce_on_commit(entry)
-
-
-def entry_publish(*, actor: User, entry: Entry) -> Entry:
-    """Publish an entry now.
-
-    Guarantees: passes ``publish_preflight``; records ENTRY_PUBLISHED once, in the same transaction;
-    followers are told (once per entry, after commit, in the background). Publishing a published
-    entry changes nothing.
-    """
-    _check_editable(actor, entry)
-    with transaction.atomic():
-        entry = Entry.objects.select_for_update().select_related("blog", "author").get(pk=entry.pk)
-        if entry.is_published:
-            return entry
-        publish_preflight(actor=actor, entry=entry)
-        _mark_published(entry, actor=actor, now=timezone.now())
-    return entry
-
-
-def entry_unpublish(*, actor: User, entry: Entry) -> Entry:
-    """Take a published entry back to draft (readers no longer see it); records ENTRY_UNPUBLISHED."""
-    _check_editable(actor, entry)
-    with transaction.atomic():
-        entry = Entry.objects.select_for_update().select_related("blog").get(pk=entry.pk)
-        if not entry.is_published:
-            return entry
-        entry.status = Entry.Status.DRAFT
-        entry.modified_at = timezone.now()
-        entry.save(update_fields=["status", "modified_at"])
-        metrics.record(actor=actor, verb=Verb.ENTRY_UNPUBLISHED, target=entry, cohort=entry_cohort(entry))
     return entry
 
 
@@ -406,7 +279,7 @@ def entry_save(
 
 def entry_comments_set(*, actor: User, entry: Entry, enabled: bool) -> Entry:
     """Turn comments on or off for an entry (existing comments stay visible)."""
-    _check_editable(actor, entry)
+    check_editable(actor, entry)
     with transaction.atomic():
         changed = Entry.objects.filter(pk=entry.pk).exclude(comments_enabled=enabled).update(comments_enabled=enabled)
         entry.comments_enabled = enabled
@@ -437,7 +310,7 @@ def entry_autosave(
     housekeeping, not an action, so it records no activity.
     """
     if entry is not None:
-        _check_editable(actor, entry)
+        check_editable(actor, entry)
     elif not permissions.can_write(actor):
         raise PermissionDenied("You cannot write blog entries.")
     values = {
@@ -457,45 +330,3 @@ def entry_autosave_discard(*, actor: User, entry: Entry | None = None) -> None:
     """Throw away the author's working copy (the "discard changes" button)."""
     with transaction.atomic():
         EntryAutosave.objects.filter(author=actor, entry=entry).delete()
-
-
-# ---------------------------------------------------------------- the job
-def entry_publish_due(*, now: datetime | None = None, limit: int = 200) -> list[int]:
-    """Publish scheduled entries whose time has come; return the ids this call published.
-
-    Guarantees: each entry is published, and ENTRY_PUBLISHED recorded, exactly once even when the job
-    runs twice or two workers race: on PostgreSQL candidates are locked with SKIP LOCKED so workers
-    split the work, and the status flip is a conditional UPDATE that only one caller can win. The
-    activity is recorded at the moment the job publishes, by the entry's author as actor.
-    """
-    now = now or timezone.now()
-    published: list[int] = []
-    with transaction.atomic():
-        due = Entry.objects.filter(status=Entry.Status.SCHEDULED, publish_at__lte=now).order_by("publish_at", "pk")
-        if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True, of=("self",))
-        for entry in due.select_related("blog", "author", "author__profile")[:limit]:
-            try:
-                with transaction.atomic():
-                    publish_preflight(actor=entry.author, entry=entry)
-            except ValidationError as exc:
-                # It can no longer go out (e.g. the body was emptied): back to draft, the author can fix it.
-                if Entry.objects.filter(pk=entry.pk, status=Entry.Status.SCHEDULED).update(
-                    status=Entry.Status.DRAFT, publish_at=None
-                ):
-                    logger.warning("Scheduled entry %s not published: %s", entry.pk, exc)
-                continue
-            won = Entry.objects.filter(pk=entry.pk, status=Entry.Status.SCHEDULED, publish_at__lte=now).update(
-                status=Entry.Status.PUBLISHED,
-                publish_at=None,
-                published_at=Coalesce(F("published_at"), Value(now)),
-                modified_at=now,
-            )
-            if not won:
-                continue  # another run published it a moment ago
-            first = entry.published_at is None
-            entry.status, entry.publish_at, entry.modified_at = Entry.Status.PUBLISHED, None, now
-            entry.published_at = entry.published_at or now
-            _after_publish(entry, actor=entry.author, first=first)
-            published.append(entry.pk)
-    return published

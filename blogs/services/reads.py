@@ -10,7 +10,7 @@ from portal.models import User
 
 from .. import permissions
 from ..models import Entry, EntryRead
-from .entries import entry_cohort
+from ._common import entry_cohort
 
 
 def entry_read_record(*, reader: User, entry: Entry) -> bool:

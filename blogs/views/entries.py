@@ -23,6 +23,7 @@ from ..forms import AutosaveForm, CommentForm, EntryForm, apply_service_errors, 
 from ..models import Entry, Tag
 from ..selectors import entries as selectors
 from ..services import entries as services
+from ..services import publishing
 from ..services.reads import entry_read_record
 from ..tagging import parse_tags, tag_slug
 from ._entry_page import entry_page_context, reply_target
@@ -229,7 +230,7 @@ def _preview(request, entry: Entry | None):
 @login_required
 @require_POST
 def entry_unpublish(request, pk: int):
-    entry = services.entry_unpublish(actor=request.user, entry=editable_entry_or_404(request.user, pk))
+    entry = publishing.entry_unpublish(actor=request.user, entry=editable_entry_or_404(request.user, pk))
     messages.success(request, f"“{entry.title}” is a draft again; readers no longer see it.")
     return redirect("blogs:entry-edit", pk=entry.pk)
 
@@ -237,7 +238,7 @@ def entry_unpublish(request, pk: int):
 @login_required
 @require_POST
 def entry_unschedule(request, pk: int):
-    entry = services.entry_unschedule(actor=request.user, entry=editable_entry_or_404(request.user, pk))
+    entry = publishing.entry_unschedule(actor=request.user, entry=editable_entry_or_404(request.user, pk))
     messages.success(request, "The schedule is cancelled; the entry is a draft again.")
     return redirect("blogs:entry-edit", pk=entry.pk)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from blogs.models import Blog, Entry, EntryAutosave, EntryRead, FeedToken, TagFollow
 from blogs.selectors.entries import autosave_for, visible_entries
-from blogs.services import comments, entries, feeds, follows, reads
+from blogs.services import comments, entries, feeds, follows, publishing, reads
 from metrics.verbs import Verb
 from portal.images import process_upload
 from portal.models import Notification
@@ -101,7 +101,7 @@ def test_cover_image_is_reencoded(leader):
 def test_scheduling_in_the_past_is_refused_and_the_entry_is_unchanged(leader):
     entry = write(leader, body="<p>Text</p>")
     with pytest.raises(ValidationError) as err:
-        entries.entry_schedule(actor=leader, entry=entry, publish_at=timezone.now() - timedelta(minutes=1))
+        publishing.entry_schedule(actor=leader, entry=entry, publish_at=timezone.now() - timedelta(minutes=1))
     assert "already passed" in err.value.message_dict["publish_at"][0]
     entry.refresh_from_db()
     assert entry.status == Entry.Status.DRAFT and entry.publish_at is None
@@ -125,15 +125,15 @@ def test_a_failed_schedule_rolls_back_the_content_change_too(leader):
 def test_publishing_needs_a_body(leader):
     entry = write(leader)
     with pytest.raises(ValidationError) as err:
-        entries.entry_publish(actor=leader, entry=entry)
+        publishing.entry_publish(actor=leader, entry=entry)
     assert "body" in err.value.message_dict
     assert not activities(Verb.ENTRY_PUBLISHED).exists()
 
 
 def test_publish_records_once_and_update_after_publishing_is_marked(leader):
     entry = write(leader, body="<p>Text</p>")
-    entries.entry_publish(actor=leader, entry=entry)
-    entries.entry_publish(actor=leader, entry=entry)  # already published: nothing happens
+    publishing.entry_publish(actor=leader, entry=entry)
+    publishing.entry_publish(actor=leader, entry=entry)  # already published: nothing happens
     entry.refresh_from_db()
     assert entry.is_published and entry.updated_at is None
     assert activities(Verb.ENTRY_PUBLISHED, actor=leader).count() == 1
@@ -153,9 +153,9 @@ def test_publish_records_once_and_update_after_publishing_is_marked(leader):
 
 def test_unpublish_hides_the_entry_from_readers(leader, other_leader):
     entry = write(leader, body="<p>Text</p>")
-    entries.entry_publish(actor=leader, entry=entry)
+    publishing.entry_publish(actor=leader, entry=entry)
     assert visible_entries(other_leader).filter(pk=entry.pk).exists()
-    entries.entry_unpublish(actor=leader, entry=entry)
+    publishing.entry_unpublish(actor=leader, entry=entry)
     assert not visible_entries(other_leader).filter(pk=entry.pk).exists()
     assert activities(Verb.ENTRY_UNPUBLISHED, actor=leader).count() == 1
 
@@ -172,7 +172,7 @@ def test_followers_are_told_once_in_batches_and_only_if_they_may_read(
     TagFollowFactory(user=outsider, tag=tag)
     entry = write(leader, body="<p>Text</p>", tags=["listening"], visibility=Entry.Visibility.COHORT, cohort=cohort)
     with django_capture_on_commit_callbacks(execute=True):
-        entries.entry_publish(actor=leader, entry=entry)  # eager Celery: the fan-out runs on commit
+        publishing.entry_publish(actor=leader, entry=entry)  # eager Celery: the fan-out runs on commit
     told = Notification.objects.filter(event=Event.FOLLOWED_ENTRY)
     assert sorted(told.values_list("recipient_id", flat=True)) == sorted(p.pk for p in insiders)
     from blogs.tasks import entry_announce, entry_announce_batch
@@ -186,11 +186,11 @@ def test_followers_are_told_once_in_batches_and_only_if_they_may_read(
 def test_due_entries_publish_exactly_once_when_the_job_runs_twice(leader, time_machine):
     entry = write(leader, body="<p>Text</p>")
     start = timezone.now()
-    entries.entry_schedule(actor=leader, entry=entry, publish_at=start + timedelta(minutes=30))
-    assert entries.entry_publish_due() == []  # not yet due
+    publishing.entry_schedule(actor=leader, entry=entry, publish_at=start + timedelta(minutes=30))
+    assert publishing.entry_publish_due() == []  # not yet due
     time_machine.move_to(start + timedelta(minutes=31))
-    assert entries.entry_publish_due() == [entry.pk]
-    assert entries.entry_publish_due() == []
+    assert publishing.entry_publish_due() == [entry.pk]
+    assert publishing.entry_publish_due() == []
     entry.refresh_from_db()
     assert entry.is_published
     published = activities(Verb.ENTRY_PUBLISHED, actor=leader)
@@ -201,10 +201,10 @@ def test_due_entries_publish_exactly_once_when_the_job_runs_twice(leader, time_m
 
 def test_scheduled_entry_emptied_meanwhile_goes_back_to_draft(leader, time_machine):
     entry = write(leader, body="<p>Text</p>")
-    entries.entry_schedule(actor=leader, entry=entry, publish_at=timezone.now() + timedelta(minutes=5))
+    publishing.entry_schedule(actor=leader, entry=entry, publish_at=timezone.now() + timedelta(minutes=5))
     Entry.objects.filter(pk=entry.pk).update(body="")
     time_machine.move_to(timezone.now() + timedelta(minutes=6))
-    assert entries.entry_publish_due() == []
+    assert publishing.entry_publish_due() == []
     entry.refresh_from_db()
     assert entry.status == Entry.Status.DRAFT
     assert not activities(Verb.ENTRY_PUBLISHED).exists()
@@ -230,7 +230,7 @@ def test_two_workers_racing_publish_each_entry_once(leader):
     def run():
         try:
             barrier.wait()
-            results.append(entries.entry_publish_due())
+            results.append(publishing.entry_publish_due())
         finally:
             connection.close()
 
@@ -247,7 +247,7 @@ def test_two_workers_racing_publish_each_entry_once(leader):
 # ---------------------------------------------------------------- autosave
 def test_autosave_keeps_a_working_copy_without_touching_the_entry(leader):
     entry = write(leader, body="<p>Saved</p>")
-    entries.entry_publish(actor=leader, entry=entry)
+    publishing.entry_publish(actor=leader, entry=entry)
     entries.entry_autosave(actor=leader, entry=entry, title="Half-written", body="<p>Unsaved <b>words</b></p>")
     entry.refresh_from_db()
     assert entry.title == "My first week"  # readers still see the published text

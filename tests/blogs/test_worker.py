@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from blogs.models import Entry
 from blogs.services import entries as entry_services
+from blogs.services import publishing
 from blogs.tasks import publish_due_entries
 from metrics.verbs import Verb
 from portal.models import Notification
@@ -21,7 +22,7 @@ from .conftest import activities
 def test_worker_publishes_a_due_entry_once_and_tells_followers(celery_worker, leader, other_leader):
     FollowFactory(follower=other_leader, followee=leader)
     entry = entry_services.entry_create(actor=leader, title="Scheduled thoughts", body="<p>Ready</p>")
-    entry = entry_services.entry_schedule(actor=leader, entry=entry, publish_at=timezone.now() + timedelta(seconds=2))
+    entry = publishing.entry_schedule(actor=leader, entry=entry, publish_at=timezone.now() + timedelta(seconds=2))
     wait_for(lambda: timezone.now() > entry.publish_at + timedelta(milliseconds=50), timeout=10)
 
     # Beat's job, enqueued twice, as when beat fires while an earlier run is still queued.
