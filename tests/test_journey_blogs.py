@@ -1,5 +1,5 @@
-"""Journey in a real browser: a leader drafts an entry with formatting and an image, previews it and
-schedules it; the job publishes it; a colleague follows the author, finds the entry on their Following
+"""Journey in a real browser: a leader drafts an entry with formatting and an image (autosaved), previews it
+and schedules it; the job publishes it; a colleague follows the author, finds the entry on their Following
 page and comments; the author sees the comment."""
 
 import io
@@ -11,7 +11,7 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
-from blogs.models import Entry
+from blogs.models import Entry, EntryAutosave
 from blogs.tasks import publish_due_entries
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,6 +42,9 @@ def test_write_schedule_publish_follow_and_comment(
     page.locator("#id_cover").set_input_files(_photo(tmp_path))
     page.get_by_label("Describe the image").fill("The cross-dock at night")
     page.get_by_label("Tags").fill("listening, depots")
+    # a few seconds after typing stops, the editor keeps a working copy on the server
+    expect(page.locator("#autosave-status")).to_contain_text("Draft kept safe", timeout=15_000)
+    assert "People want to know why." in EntryAutosave.objects.get(author=leader, entry=None).body
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Draft saved. Only you can see it until you publish.")).to_be_visible()
     entry = Entry.objects.get(author=leader)
