@@ -231,6 +231,21 @@ REPLIES = [
     "<p>We tried this last quarter. The trick was to keep it short and ask for one thing only.</p>",
     "<p>This is helpful, thank you. Could you share how the team reacted?</p>",
     "<p>Agreed. I would also link to the longer document for anyone who wants the detail.</p>",
+    "<p>Useful. I tried something similar and the replies came from people I had never heard from before.</p>",
+    "<p>Could we turn this into a short checklist for the whole cohort?</p>",
+    "<p>Honest answer: I still find this hard. Reading how others do it helps.</p>",
+    "<p>We did this at the southern depot last month. Happy to walk you through it at the next session.</p>",
+    "<p>My team said the same thing when I asked them. Short and specific wins every time.</p>",
+    "<p>I like the idea of ending with a question. Stealing it for Friday's update.</p>",
+    "<p>One thing that helped me: write it as if you were explaining it to a new starter.</p>",
+    "<p>Thank you, this is the nudge I needed to post my own update.</p>",
+    "<p>Interesting. I would be careful with timing: Monday mornings are busiest for the yard teams.</p>",
+    "<p>Great to see this here rather than in an email chain. Much easier to follow.</p>",
+    "<p>I read this twice. The second paragraph is exactly the situation we are in.</p>",
+    "<p>Does anyone have an example of a post like this that went badly? I would learn from that too.</p>",
+    "<p>Agree with the above. A photo of the whiteboard would make it even clearer.</p>",
+    "<p>For what it is worth, my first post felt awkward and nobody noticed the awkwardness but me.</p>",
+    "<p>Let us compare notes after the next session: I am trying the same thing with the fleet team.</p>",
 ]
 
 WELCOME = (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import html as html_module
 import math
 import re
 from dataclasses import dataclass, field
@@ -12,11 +11,12 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.http import Http404
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .. import permissions
 from ..models import Draft, Flag, Post, PostRevision, Reaction, ReadState, Topic, Watch
+from ..text import readable_text
 
 
 @dataclass
@@ -190,14 +190,6 @@ def topic_page(user, topic: Topic, *, page: int | str = 1) -> TopicPage:
 
 # ---------------------------------------------------------------- edit history
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
-_BLOCK_END = re.compile(r"<br\s*/?>|</(?:p|li|h[1-6]|blockquote|pre)>", re.IGNORECASE)
-
-
-def readable_text(html: str) -> str:
-    """Visible text of stored HTML with one line per paragraph, list item or heading (for diffs)."""
-    text = html_module.unescape(strip_tags(_BLOCK_END.sub("\n", html or "")))
-    lines = (" ".join(line.split()) for line in text.splitlines())
-    return "\n".join(line for line in lines if line)
 
 
 def diff_html(before: str, after: str) -> SafeString:

@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from portal.mentions import split_tags
 
 from ..models import Post
-from .posts import readable_text
+from ..text import readable_text
 
 MAX_SELECTION = 2000
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html as html_module
 import re
 from dataclasses import dataclass, field
 
@@ -13,10 +12,11 @@ from django.utils.html import escape, linebreaks
 
 from portal.mentions import link_mentions
 from portal.models import Cohort, User
-from portal.richtext import plain_text, sanitize
+from portal.richtext import sanitize
 from portal.services.people import primary_cohort
 
 from ..models import Attachment, Board, Topic
+from ..text import readable_text
 
 # Anything much longer than the visible limit is refused before the sanitiser spends time on it.
 RAW_HTML_FACTOR = 8
@@ -79,7 +79,7 @@ def prepare_body(raw: str, *, author: User, field_name: str = "body") -> Prepare
     html = _keep_stored_images(sanitize(raw))
     mentions = link_mentions(html)
     html = sanitize(mentions.html)
-    text = html_module.unescape(plain_text(html))  # what a reader sees: for length, search, excerpts
+    text = readable_text(html)  # what a reader sees, a line per block: for length, search, excerpts
     if not text and "<img" not in html:
         raise ValidationError({field_name: "Write something before posting: the text is empty."}, code="empty")
     if len(text) > limit:
