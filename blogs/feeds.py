@@ -15,6 +15,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 from portal.models import Cohort
 
@@ -59,7 +60,7 @@ def _absolute(request: HttpRequest, path: str) -> str:
 
 def entry_item(request: HttpRequest, entry: Entry) -> FeedItem:
     body = entry.body.replace('src="/media/', f'src="{_absolute(request, "/media/")}')
-    description = f"<p><em>{entry.summary}</em></p>{body}" if entry.summary else body
+    description = f"<p><em>{escape(entry.summary)}</em></p>{body}" if entry.summary else body
     return FeedItem(
         title=entry.title,
         url=_absolute(request, entry.get_absolute_url()),

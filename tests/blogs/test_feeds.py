@@ -114,3 +114,11 @@ def test_personal_feed_aggregates_follows_and_records_use_once_a_day(client, lea
     assert {e.author for e in feed.entries} >= {"Olive Other", "Tia Tagger"}
     fetch(client, "feed-personal", token)
     assert activities(Verb.FEED_USED, actor=leader).count() == 1
+
+
+def test_summaries_reach_feed_readers_as_text_not_markup(client, leader, other_leader):
+    EntryFactory(blog__owner=other_leader, author=other_leader, summary="Use <script>alert(1)</script> & more")
+    token = feed_token_ensure(user=leader).key
+    _response, feed = fetch(client, "feed-org", token)
+    summary = feed.entries[0].summary
+    assert "<script>" not in summary and "&lt;script&gt;" in summary
