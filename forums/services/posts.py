@@ -240,16 +240,7 @@ def post_edit(*, actor: User, post: Post, body: str, title: str | None = None, r
             data={"by_moderator": by_moderator},
         )
         if by_moderator:
-            moderation_log(
-                actor=actor,
-                action=ModerationAction.Action.EDIT,
-                target=post,
-                cohort=topic.board.cohort,
-                summary=_post_summary(post, topic),
-                url=post.get_absolute_url(),
-                reason=reason,
-                data={"revision": last_number + 1},
-            )
+            _log(actor, ModerationAction.Action.EDIT, post, topic, reason, data={"revision": last_number + 1})
         new_mentions = [uid for uid in prepared.mention_ids if uid not in previous_mentions]
         if new_mentions:
             from .. import tasks
@@ -259,8 +250,18 @@ def post_edit(*, actor: User, post: Post, body: str, title: str | None = None, r
     return post
 
 
-def _post_summary(post: Post, topic: Topic) -> str:
-    return f"Post #{post.number} in “{topic.title}”"
+def _log(actor: User | None, action: str, post: Post, topic: Topic, reason: str = "", data: dict | None = None) -> None:
+    """One audit-log entry about a post (who, what, on which post, why)."""
+    moderation_log(
+        actor=actor,
+        action=action,
+        target=post,
+        cohort=topic.board.cohort,
+        summary=f"Post #{post.number} in “{topic.title}”",
+        url=post.get_absolute_url(),
+        reason=reason,
+        data=data,
+    )
 
 
 def post_delete(*, actor: User, post: Post, reason: str = "") -> Post:
@@ -294,15 +295,7 @@ def post_delete(*, actor: User, post: Post, reason: str = "") -> Post:
             data={"by_moderator": actor.pk != post.author_id, "opening": post.number == 1},
         )
         if actor.pk != post.author_id:
-            moderation_log(
-                actor=actor,
-                action=ModerationAction.Action.DELETE,
-                target=post,
-                cohort=topic.board.cohort,
-                summary=_post_summary(post, topic),
-                url=post.get_absolute_url(),
-                reason=reason,
-            )
+            _log(actor, ModerationAction.Action.DELETE, post, topic, reason)
     return post
 
 
@@ -319,15 +312,7 @@ def post_restore(*, actor: User, post: Post, reason: str = "") -> Post:
         post.save(update_fields=["deleted_at", "deleted_by"])
         topic_recount(topic)
         metrics.record(actor=actor, verb=Verb.POST_RESTORED, target=post, context=topic, cohort=topic_cohort(topic))
-        moderation_log(
-            actor=actor,
-            action=ModerationAction.Action.RESTORE,
-            target=post,
-            cohort=topic.board.cohort,
-            summary=_post_summary(post, topic),
-            url=post.get_absolute_url(),
-            reason=reason,
-        )
+        _log(actor, ModerationAction.Action.RESTORE, post, topic, reason)
     return post
 
 
@@ -352,15 +337,7 @@ def post_hide(*, actor: User | None, post: Post, reason: str = "", action: str =
         post.hidden_reason = (reason or "")[:500]
         post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
         topic_recount(topic)
-        moderation_log(
-            actor=actor,
-            action=action,
-            target=post,
-            cohort=topic.board.cohort,
-            summary=_post_summary(post, topic),
-            url=post.get_absolute_url(),
-            reason=reason,
-        )
+        _log(actor, action, post, topic, reason)
         if actor is not None:
             metrics.record(
                 actor=actor,
@@ -386,15 +363,7 @@ def post_unhide(*, actor: User, post: Post, reason: str = "") -> Post:
         post.hidden_reason = ""
         post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
         topic_recount(topic)
-        moderation_log(
-            actor=actor,
-            action=ModerationAction.Action.UNHIDE,
-            target=post,
-            cohort=topic.board.cohort,
-            summary=_post_summary(post, topic),
-            url=post.get_absolute_url(),
-            reason=reason,
-        )
+        _log(actor, ModerationAction.Action.UNHIDE, post, topic, reason)
         metrics.record(
             actor=actor,
             verb=Verb.MODERATED,
