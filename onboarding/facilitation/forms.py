@@ -34,6 +34,19 @@ def body_field(label: str) -> ProseEditorFormField:
     return field
 
 
+class FacilitationForm(forms.Form):
+    """Labels read as questions and names, without a trailing colon."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class SessionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"Session {obj.number} · {timezone.localtime(obj.starts_at):%a %d %b, %H:%M}"
+
+
 def kind_field() -> forms.ChoiceField:
     return forms.ChoiceField(
         label="What kind of topic",
@@ -44,7 +57,7 @@ def kind_field() -> forms.ChoiceField:
     )
 
 
-class OffsetMixin(forms.Form):
+class OffsetMixin(FacilitationForm):
     """Days before or after a session, at a time of day: "2 days before", "1 day after at 08:00"."""
 
     offset_days = forms.IntegerField(label="Days", min_value=0, max_value=MAX_OFFSET_DAYS, initial=2)
@@ -79,7 +92,7 @@ class PromptForm(OffsetMixin):
     body = body_field("Prompt")
     kind = kind_field()
     mode = forms.ChoiceField(label="When it goes out", choices=MODES, widget=forms.RadioSelect, initial="session")
-    session = forms.ModelChoiceField(label="Session", queryset=None, required=False, empty_label="Choose a session")
+    session = SessionChoiceField(label="Session", queryset=None, required=False, empty_label="Choose a session")
     release_at = forms.DateTimeField(
         label="Date and time",
         required=False,
@@ -129,12 +142,12 @@ class PromptForm(OffsetMixin):
         return initial
 
 
-class CloneForm(forms.Form):
+class CloneForm(FacilitationForm):
     """The library's one-click "add to schedule": where, and around which session."""
 
     cohort = forms.ModelChoiceField(label="Cohort", queryset=None, empty_label=None)
     board = forms.ModelChoiceField(label="Board", queryset=None, required=False, empty_label="The cohort's first board")
-    session = forms.ModelChoiceField(
+    session = SessionChoiceField(
         label="Around session", queryset=None, required=False, empty_label="No session: keep it in the queue"
     )
 
@@ -166,7 +179,7 @@ class TemplateForm(OffsetMixin):
         self.fields["body"].help_text = "{cohort} and {board} are replaced by the cohort's and board's names."
 
 
-class SettingsForm(forms.Form):
+class SettingsForm(FacilitationForm):
     quiet_days = forms.IntegerField(
         label="Release the next prompt early after this many quiet days",
         min_value=0,
@@ -182,14 +195,14 @@ class SettingsForm(forms.Form):
         self.fields["time_zone"].choices = [("", f"The site's ({settings.TIME_ZONE})")] + [(z, z) for z in zones]
 
 
-class FilterForm(forms.Form):
+class FilterForm(FacilitationForm):
     quiet = forms.IntegerField(label="Quiet for at least (days)", min_value=1, max_value=365, required=False)
     behind = forms.BooleanField(label="Behind on goals", required=False)
     never_posted = forms.BooleanField(label="Never posted", required=False)
     not_onboarded = forms.BooleanField(label="Onboarding not finished", required=False)
 
 
-class NudgeForm(forms.Form):
+class NudgeForm(FacilitationForm):
     members = forms.MultipleChoiceField(label="Members", widget=forms.CheckboxSelectMultiple)
     template = forms.ChoiceField(
         label="Start from", choices=[(t.key, t.label) for t in NUDGE_TEMPLATES], initial="quiet", required=False
@@ -206,7 +219,7 @@ class NudgeForm(forms.Form):
         self.fields["members"].choices = [(str(u.pk), u.display_name) for u in members]
 
 
-class BuddyForm(forms.Form):
+class BuddyForm(FacilitationForm):
     member = forms.ChoiceField(label="Member")
     buddy = forms.ChoiceField(label="Buddy")
 
@@ -217,14 +230,17 @@ class BuddyForm(forms.Form):
         self.fields["buddy"].choices = choices
 
 
-class QuickReplyForm(forms.Form):
+class QuickReplyForm(FacilitationForm):
     body = forms.CharField(
         label="Your reply", max_length=settings.FORUM_POST_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3})
     )
     client_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    post_anyway = forms.BooleanField(
+        label="Post anyway: I have checked the coach's points, and this is fine to share.", required=False
+    )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(FacilitationForm):
     board = forms.ModelChoiceField(label="Board", queryset=None, required=False, empty_label=None)
     cohort = forms.ModelChoiceField(label="Your cohort's facilitators", queryset=None, required=False, empty_label=None)
     title = forms.CharField(label="Title", max_length=200, required=False)
@@ -270,7 +286,7 @@ class ReviewForm(forms.Form):
             del self.fields["note"]
 
 
-class CommentForm(forms.Form):
+class CommentForm(FacilitationForm):
     body = forms.CharField(
         label="Your comment",
         max_length=COMMENT_MAX_LENGTH,

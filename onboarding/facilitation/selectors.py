@@ -11,7 +11,21 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -23,6 +37,7 @@ from .models import (
     BuddyPair,
     CohortFacilitation,
     Nudge,
+    PromptCategory,
     PromptTemplate,
     ReviewComment,
     ReviewRequest,
@@ -147,7 +162,13 @@ def library(*, category: str = "", query: str = "") -> QuerySet[PromptTemplate]:
         qs = qs.filter(category=category)
     if query:
         qs = qs.filter(Q(title__icontains=query) | Q(body__icontains=query))
-    return qs.annotate(uses=Count("scheduled_copies")).order_by("category", F("key").asc(nulls_last=True), "title")
+    order = Case(
+        *[When(category=value, then=Value(i)) for i, value in enumerate(PromptCategory.values)],
+        default=Value(len(PromptCategory.values)),
+    )
+    return qs.annotate(uses=Count("scheduled_copies"), category_order=order).order_by(
+        "category_order", F("owner").asc(nulls_first=True), "pk"
+    )
 
 
 # ---------------------------------------------------------------- the board panel (forums board page)

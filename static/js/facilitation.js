@@ -80,6 +80,12 @@ document.addEventListener("htmx:afterSettle", () => {
   });
 });
 
+// The library's "add to" bar: a new cohort, board or session applies at once (the buttons carry it).
+document.addEventListener("change", (event) => {
+  const form = event.target.closest ? event.target.closest("form[data-autosubmit]") : null;
+  if (form && event.target.matches("select")) form.submit();
+});
+
 function init() {
   setupEditors();
   setupModePanels();

@@ -174,3 +174,17 @@ def test_the_console_counts_the_queue(client, facilitator, leader, other_leader,
     topic_at(leader, board, "Overdue first topic", hours_ago=30)
     topic_at(other_leader, board, "Fresh first topic", hours_ago=1)
     assert selectors.first_timer_counts(cohort) == (2, 1)
+
+
+def test_the_coach_can_ask_for_a_second_look_before_a_quick_reply(client, facilitator, leader, board):
+    post = topic_at(leader, board, "Sharing our plan", hours_ago=30).first_post
+    client.force_login(facilitator)
+    url = reverse("facilitation:first-timer-reply", args=[post.pk])
+    data = {f"p{post.pk}-body": "Thanks! Keep the numbers internal only for now.", f"p{post.pk}-client_key": "k"}
+    response = client.post(url, data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400
+    assert "Post anyway" in response.content.decode()
+    assert post.topic.posts.count() == 1
+    response = client.post(url, {**data, f"p{post.pk}-post_anyway": "on"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert post.topic.posts.count() == 2

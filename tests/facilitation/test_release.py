@@ -245,3 +245,38 @@ def test_the_release_job_runs_in_the_real_worker(celery_worker, facilitator, lea
     assert Topic.objects.get(pk=topic_id).title == prompt.title
     # The follow-up (telling members) is queued after commit and also runs in the worker.
     wait_for(lambda: Notification.objects.filter(recipient=leader, event=Event.STARTER_PROMPT).exists())
+
+
+# ---------------------------------------------------------------- onboarding's publish gate
+def test_a_coach_warning_does_not_hold_a_scheduled_prompt_back(facilitator, cohort, board, on_commit_now):
+    prompt = services.prompt_schedule(
+        actor=facilitator, cohort=cohort, board=board, title="What would you share more widely?",
+        body="<p>Think of something that is not confidential but rarely shared.</p>",
+        when=When.absolute(timezone.now() - timedelta(minutes=1)),
+    )  # fmt: skip
+    assert services.prompts_release_due() == [prompt.pk]
+    assert Activity.objects.filter(verb=Verb.COACH_OVERRIDDEN, actor=facilitator).exists()
+
+
+def test_posted_as_a_colleague_who_acknowledged_the_policy(facilitator, cohort, board, on_commit_now):
+    from onboarding.models import PolicyAcknowledgement
+
+    colleague = facilitator_of(cohort, profile__display_name="Cam Colleague")
+    prompt = due_prompt(facilitator, cohort, board)
+    PolicyAcknowledgement.objects.filter(user=facilitator).delete()
+    services.prompts_release_due()
+    prompt.refresh_from_db()
+    assert prompt.released_topic.author == colleague
+
+
+def test_nobody_acknowledged_the_policy_sets_the_prompt_aside(facilitator, cohort, board, on_commit_now):
+    from onboarding.models import PolicyAcknowledgement
+
+    prompt = due_prompt(facilitator, cohort, board)
+    PolicyAcknowledgement.objects.filter(user=facilitator).delete()
+    services.prompts_release_due()
+    prompt.refresh_from_db()
+    assert prompt.status == "failed"
+    assert "Fay Facilitator has not acknowledged the social media policy" in prompt.problem
+    note = Notification.objects.get(recipient=facilitator, event=Event.STARTER_PROMPT)
+    assert "could not be released" in note.text

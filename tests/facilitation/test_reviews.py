@@ -224,3 +224,37 @@ def test_a_reply_review_for_a_topic_you_cannot_see_is_not_found(client, leader, 
     topic = topic_create(actor=member_of(other_cohort), board=other_board, title="Elsewhere entirely", body="<p>x</p>")
     client.force_login(leader)
     assert client.get(reverse("facilitation:review-create") + f"?kind=reply&topic={topic.pk}").status_code == 404
+
+
+# ---------------------------------------------------------------- onboarding's publish gate
+def test_the_coach_still_has_its_say_when_publishing(client, leader, cohort, board):
+    from onboarding import gate
+
+    review = ask(leader, cohort, board, body="<p>The new rota is internal only for now, but here is the idea.</p>")
+    with pytest.raises(gate.PublishRefused) as refusal:
+        services.review_publish(actor=leader, review=review)
+    assert refusal.value.reason == "coach_warn"
+    assert ReviewRequest.objects.get(pk=review.pk).status == "open"
+
+    client.force_login(leader)
+    url = reverse("facilitation:review-publish", args=[review.pk])
+    response = client.post(url)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Not published yet." in page and "Publish anyway" in page
+    assert not Topic.objects.exists()
+    response = client.post(url, {"post_anyway": "1"})
+    assert response.status_code == 302
+    assert Topic.objects.get().author == leader
+
+
+def test_a_leader_who_has_not_acknowledged_the_policy_is_sent_to_it(client, cohort, board):
+    from tests.factories import member_of
+
+    newcomer = member_of(cohort, policy_acknowledged=False)
+    review = ask(newcomer, cohort, board)
+    client.force_login(newcomer)
+    page = client.post(reverse("facilitation:review-publish", args=[review.pk])).content.decode()
+    assert "acknowledge the social media policy" in page
+    assert reverse("onboarding:policy") in page
+    assert ReviewRequest.objects.get(pk=review.pk).status == "open"

@@ -21,12 +21,13 @@ def can_answer(actor: User, post: Post) -> bool:
     return permissions.buddy_ids(actor).get(cohort_id) == post.author_id
 
 
-def first_timer_reply(*, actor: User, post: Post, body: str, client_key: str = "") -> Post:
+def first_timer_reply(*, actor: User, post: Post, body: str, client_key: str = "", post_anyway: bool = False) -> Post:
     """Reply to a first-timer's post from the queue.
 
     Guarantees: only facilitators of the post's cohort (or the author's buddy); the reply is made by
     ``forums.services.post_reply`` (its rules, activity, notifications and the topic's time to first
-    response apply); replying to a reply quotes nothing but points at it, so its author is told.
+    response apply, and onboarding's publish gate: ``post_anyway`` confirms the coach's warnings); replying
+    to a reply points at it, so its author is told.
     """
     if not can_answer(actor, post):
         raise PermissionDenied("You cannot answer this post from the queue.")
@@ -36,4 +37,5 @@ def first_timer_reply(*, actor: User, post: Post, body: str, client_key: str = "
         body=body,
         reply_to=post if post.number > 1 else None,
         client_key=client_key,
+        post_anyway=post_anyway,
     )

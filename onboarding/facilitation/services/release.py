@@ -24,6 +24,7 @@ from forums import permissions as forum_permissions
 from forums.models import Board, Topic
 from forums.services import DuplicateSubmission, topic_create
 from metrics.verbs import Verb
+from onboarding.selectors.policy import has_acknowledged_current
 from portal.models import Membership, User
 
 from .. import selectors, timing
@@ -59,10 +60,17 @@ def _release_author(prompt: ScheduledPrompt) -> User:
             memberships__kind=Membership.Kind.FACILITATOR,
         ).order_by("memberships__joined_at", "pk")
     )
-    for user in candidates:
-        if forum_permissions.can_post_in_board(user, board):
+    allowed = [user for user in candidates if forum_permissions.can_post_in_board(user, board)]
+    if not allowed:
+        raise ReleaseError("Nobody who may post on this board is left to post it as: add a facilitator to the cohort.")
+    # Onboarding's gate refuses anyone who has not acknowledged the social media policy: prefer someone who has.
+    for user in allowed:
+        if has_acknowledged_current(user):
             return user
-    raise ReleaseError("Nobody who may post on this board is left to post it as: add a facilitator to the cohort.")
+    raise ReleaseError(
+        f"{allowed[0].display_name} has not acknowledged the social media policy yet, so the prompt cannot be "
+        "posted in their name. Acknowledge it on the Learn page, then edit the prompt to queue it again."
+    )
 
 
 def prompt_release(
@@ -102,6 +110,9 @@ def prompt_release(
                 body=prompt.body,
                 kind=prompt.kind,
                 client_key=client_key(prompt.pk),
+                # The facilitator wrote and scheduled it on purpose: the coach's warnings do not hold it back
+                # (its hard blocks, such as a banned term, still do, and the prompt is set aside with the reason).
+                post_anyway=True,
             )
         except DuplicateSubmission as duplicate:
             if duplicate.existing.client_key != client_key(prompt.pk):

@@ -172,13 +172,15 @@ def review_revise(
     return review
 
 
-def review_publish(*, actor: User, review: ReviewRequest) -> str:
+def review_publish(*, actor: User, review: ReviewRequest, post_anyway: bool = False) -> str:
     """Publish the latest version through the forums or blogs, and close the review. Returns its URL.
 
     Guarantees: the author alone, once; the content is created by ``forums.services.topic_create`` /
     ``post_reply`` or ``blogs.services.entries.entry_save`` (their rules apply: a locked topic, an empty
     text...), and their refusal leaves the review open with nothing published; the review closing, the
-    content and both activities commit together.
+    content and both activities commit together. Onboarding's publish gate applies as everywhere: its
+    refusal (``onboarding.gate.PublishRefused``) leaves the review open; ``post_anyway`` confirms the
+    coach's warnings.
     """
     from blogs.services.entries import entry_save
     from forums.services import post_reply, topic_create
@@ -195,9 +197,16 @@ def review_publish(*, actor: User, review: ReviewRequest) -> str:
                 body=review.body,
                 kind=review.topic_kind,
                 client_key=f"review-{review.pk}",
+                post_anyway=post_anyway,
             )
         elif review.kind == ReviewRequest.Kind.REPLY:
-            content = post_reply(actor=actor, topic=review.topic, body=review.body, client_key=f"review-{review.pk}")
+            content = post_reply(
+                actor=actor,
+                topic=review.topic,
+                body=review.body,
+                client_key=f"review-{review.pk}",
+                post_anyway=post_anyway,
+            )
         else:
             content = entry_save(
                 actor=actor,
@@ -206,6 +215,7 @@ def review_publish(*, actor: User, review: ReviewRequest) -> str:
                 body=review.body,
                 visibility=review.visibility,
                 cohort=review.cohort if review.visibility == ReviewRequest.Visibility.COHORT else None,
+                post_anyway=post_anyway,
             )
         now = timezone.now()
         url = content.get_absolute_url()

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from forums.models import Post
 from forums.services import DuplicateSubmission
+from onboarding import gate
 from portal.models import Cohort
 
 from .. import permissions, selectors, services
@@ -71,16 +72,21 @@ def first_timer_reply(request, pk):
     form = QuickReplyForm(request.POST, prefix=f"p{post.pk}")
     error = ""
     reply = None
+    refusal = None
     if form.is_valid():
+        data = form.cleaned_data
         try:
             reply = services.first_timer_reply(
                 actor=request.user,
                 post=post,
-                body=form.cleaned_data["body"],
-                client_key=form.cleaned_data["client_key"],
+                body=data["body"],
+                client_key=data["client_key"],
+                post_anyway=data["post_anyway"],
             )
         except DuplicateSubmission as duplicate:
             reply = duplicate.existing
+        except gate.PublishRefused as exc:  # the coach or the policy, as in the composer
+            refusal, error = exc, error_text(exc)
         except ValidationError as exc:
             error = error_text(exc)
     else:
@@ -89,9 +95,8 @@ def first_timer_reply(request, pk):
         if reply is not None:
             return render(request, "facilitation/partials/first_timer_done.html", {"post": post, "reply": reply})
         post.reply_form = form
-        return render(
-            request, "facilitation/partials/first_timer_item.html", {"post": post, "error": error}, status=400
-        )
+        context = {"post": post, "error": error, "refusal": refusal}
+        return render(request, "facilitation/partials/first_timer_item.html", context, status=400)
     if reply is not None:
         messages.success(request, f"Reply posted to “{post.topic.title}”. It has left the queue.")
     else:

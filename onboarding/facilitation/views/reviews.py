@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from forums import permissions as forum_permissions
 from forums.models import Board, Topic
+from onboarding import gate
 from portal.models import Membership
 
 from .. import permissions, selectors, services
@@ -109,27 +110,27 @@ def review_create(request):
     )
 
 
+def _detail_context(request, review: ReviewRequest, *, refusal=None) -> dict:
+    revisions = list(review.revisions.all())
+    return {
+        "review": review,
+        "comments": list(review.comments.all()),
+        "earlier": [r for r in revisions if r.number != review.revision],
+        "is_author": review.author_id == request.user.pk,
+        "can_comment": permissions.can_comment_review(request.user, review),
+        "can_change": permissions.can_change_review(request.user, review),
+        "form": CommentForm(),
+        "refusal": refusal,
+        "facilitators": Membership.objects.filter(
+            cohort=review.cohort, kind=Membership.Kind.FACILITATOR
+        ).select_related("user__profile"),
+    }
+
+
 @login_required
 def review_detail(request, pk):
     review = _visible_review(request.user, pk)
-    comments = list(review.comments.all())
-    revisions = list(review.revisions.all())
-    return render(
-        request,
-        "facilitation/review_detail.html",
-        {
-            "review": review,
-            "comments": comments,
-            "earlier": [r for r in revisions if r.number != review.revision],
-            "is_author": review.author_id == request.user.pk,
-            "can_comment": permissions.can_comment_review(request.user, review),
-            "can_change": permissions.can_change_review(request.user, review),
-            "form": CommentForm(),
-            "facilitators": Membership.objects.filter(
-                cohort=review.cohort, kind=Membership.Kind.FACILITATOR
-            ).select_related("user__profile"),
-        },
-    )
+    return render(request, "facilitation/review_detail.html", _detail_context(request, review))
 
 
 @login_required
@@ -198,7 +199,13 @@ def review_publish(request, pk):
     if not permissions.can_change_review(request.user, review):
         raise PermissionDenied("Only the author can publish an open draft.")
     try:
-        url = services.review_publish(actor=request.user, review=review)
+        url = services.review_publish(
+            actor=request.user, review=review, post_anyway=request.POST.get("post_anyway") == "1"
+        )
+    except gate.PublishRefused as refusal:
+        # The coach or the policy: show why on the draft's own page, with "publish anyway" for warnings.
+        context = _detail_context(request, review, refusal=refusal)
+        return render(request, "facilitation/review_detail.html", context, status=400)
     except ValidationError as error:
         messages.error(request, f"Not published: {error_text(error)} Your draft is unchanged.")
         return redirect(review)
