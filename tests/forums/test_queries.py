@@ -127,3 +127,15 @@ def test_review_queue_costs_the_same_with_more_flags(client, cohort, facilitator
                 flag_create(actor=person, target=post, reason=Flag.Reason.OFF_TOPIC)
     large = queries(client, url)
     assert small == large <= LIMIT + 5, (small, large)
+
+
+def test_topic_page_for_a_moderator_costs_the_same_with_3_or_300_posts(
+    client, cohort, facilitator, other_leader, topic
+):
+    add_posts(topic, [other_leader], 2)
+    client.force_login(facilitator)
+    url = topic.get_absolute_url()
+    small = queries(client, url)
+    add_posts(Topic.objects.get(pk=topic.pk), [other_leader], 297)
+    large = queries(client, url)
+    assert small == large <= LIMIT, (small, large)
