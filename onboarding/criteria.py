@@ -244,7 +244,7 @@ REGISTRY: dict[str, Criterion] = {
         Criterion("follow_colleagues", "Connect with {n} colleagues", _follows, (Param(default=10),),
                   action="people:directory", action_label="Find colleagues"),
         Criterion("follow_bloggers", "Follow {n} influential bloggers", _follow_bloggers, (Param(default=5),),
-                  action="onboarding:goals", action_label="See suggested bloggers",
+                  action="blogs:index", action_label="Find bloggers to follow",
                   help="Suggestions are the authors most followed by your colleagues."),
         Criterion("start_topics", "Start {n} topic(s)", _verb_count(Verb.TOPIC_CREATED), (N,),
                   action="forums:index", action_label="Go to the boards"),

@@ -1,7 +1,6 @@
 """Journey in a real browser: a new leader goes through the whole onboarding path, gets a coach warning on a
 draft containing a revenue figure, edits it, posts, and sees the crawl goal progress move."""
 
-
 import pytest
 from playwright.sync_api import expect
 
@@ -36,7 +35,7 @@ def test_new_leader_onboarding_coach_warning_and_goal_progress(page, live_server
     login(page, newbie)
 
     # Home: the path starts here and the crawl goals are in view.
-    expect(page.get_by_text("Getting started · step 1 of 7")).to_be_visible()
+    expect(page.get_by_text("Getting started · 0 of 7 steps done")).to_be_visible()
     goals_card = page.locator(".goals-card")
     reply_goal = goals_card.locator(".goal", has_text="Reply to a starter prompt")
     expect(reply_goal.locator(".goal__count")).to_have_text("0 of 1")

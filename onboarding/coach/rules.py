@@ -165,8 +165,8 @@ def check_figures(draft: Draft, ctx: Context):
     what = " and ".join([", ".join(kinds[:-1]), kinds[-1]] if len(kinds) > 1 else kinds)
     return [
         (
-            f"This draft contains {what}. Are these public? Revenue, costs, margins and forecasts are often "
-            "not yet shared outside the people who need them. If in doubt, describe the trend in words "
+            f"This draft contains {what}. Revenue, costs, margins and forecasts are often not yet shared "
+            "outside the people who need them. If in doubt, describe the trend in words "
             "(“up on last quarter”) instead of the number.",
             _unique(money + percents + others)[:6],
         )

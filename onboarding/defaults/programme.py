@@ -44,7 +44,7 @@ LEADER_SURVEY = {
     "slug": "leader-readiness",
     "title": "Leader readiness",
     "intro": (
-        "Eight quick questions about how ready you feel to take part online. There are no right answers: "
+        "Ten quick questions about how ready you feel to take part online. There are no right answers: "
         "you will see your own before-and-after, and the programme team only ever sees group totals."
     ),
     "audience": "leaders",

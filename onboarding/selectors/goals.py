@@ -22,7 +22,7 @@ class State:
     ON_TIME = "done_on_time"
     LATE = "done_late"
     OVERDUE = "overdue"
-    LABELS = {PENDING: "In progress", ON_TIME: "Done on time", LATE: "Done late", OVERDUE: "Overdue"}
+    LABELS = {PENDING: "To do", ON_TIME: "Done on time", LATE: "Done late", OVERDUE: "Overdue"}
 
 
 def user_tz(user) -> ZoneInfo:

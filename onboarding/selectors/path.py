@@ -18,7 +18,7 @@ from .surveys import leader_survey_for
 
 TEXTS = {
     Step.WELCOME: "What Keystone is for and how the next few steps work.",
-    Step.SURVEY: "Eight quick ratings of how ready you feel. You will see your own before-and-after.",
+    Step.SURVEY: "A few quick ratings of how ready you feel. You will see your own before-and-after.",
     Step.POLICY: "Read the social media policy and acknowledge it. You need this before your first post.",
     Step.PROFILE: "Your job title, department and level, so colleagues know who they are talking to.",
     Step.LESSON: "Five minutes on how a discussion board works, with an example.",

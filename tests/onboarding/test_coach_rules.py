@@ -53,7 +53,7 @@ def test_figures_finding_names_the_amounts_and_links_a_lesson():
     [finding] = findings_for("figures", "<p>Revenue was £2.4m, up 12%." + PAD + "</p>")
     assert finding.severity == "warn"
     assert finding.excerpts == ["£2.4m", "12%"]
-    assert "Are these public?" in finding.message
+    assert finding.title == "Are these figures public?" and "money amounts and percentages" in finding.message
     assert finding.lesson_url == "/learn/lessons/what-to-ask-and-share/"
 
 

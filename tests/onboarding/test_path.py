@@ -68,7 +68,7 @@ def test_only_steps_the_cohort_made_optional_can_be_skipped(leader, cohort, faci
 def test_home_page_shows_the_next_step_and_the_goals(client, leader):
     client.force_login(leader)
     html = client.get(reverse("home")).content.decode()
-    assert "Getting started · step 1 of 7" in html and "Next: Welcome" in html
+    assert "Getting started · 2 of 7 steps done" in html and "Next: Welcome" in html
     assert "Your goals: Crawl" in html and "Connect with 10 colleagues" in html
     client.post(reverse("onboarding:welcome"))
     html = client.get(reverse("home")).content.decode()
