@@ -60,6 +60,10 @@ def period_figures(scope: Scope) -> list[Headline]:
     topics = topic_stats(scope)
     regular = len(regular_contributors(scope))
     active = agg["n_active"]
+    # Active people = contributors + readers: hide both or neither, or one gives the other away.
+    contributors, readers = f.protect(
+        [f.count(agg["n_contributors"], k=k), f.count(active - agg["n_contributors"], k=k)], k
+    )
 
     def h(key: str, label: str, cell: Cell, definition: str) -> Headline:
         return Headline(key, label, cell, definition)
@@ -73,8 +77,8 @@ def period_figures(scope: Scope) -> list[Headline]:
             f.number(100 * avg_daily / active if active else None, people=active, k=k),
             "active",
         ),
-        h("contributors", "Contributors", f.count(agg["n_contributors"], k=k), "contributors"),
-        h("readers", "Readers only", f.count(active - agg["n_contributors"], k=k), "contributors"),
+        h("contributors", "Contributors", contributors, "contributors"),
+        h("readers", "Readers only", readers, "contributors"),
         h("new_contributors", "New contributors", f.count(new, k=k), "new-contributors"),
         h("regular", "Regular contributors at the end", f.count(regular, k=k), "funnel"),
         h("topics", "Topics started", f.count(agg["n_topics"], people=agg["topic_people"], k=k), "level-posts"),
@@ -113,8 +117,8 @@ def comparison(before: Scope, after: Scope) -> Panel:
         slug="compare",
         title="Before and after",
         question=(
-            f"Period A {before.start:%d %b %Y} to {before.end:%d %b %Y} against "
-            f"period B {after.start:%d %b %Y} to {after.end:%d %b %Y}."
+            f"Period A {before.start:%-d %b %Y} to {before.end:%-d %b %Y} against "
+            f"period B {after.start:%-d %b %Y} to {after.end:%-d %b %Y}."
         ),
         columns=["Figure", "Period A", "Period B", "Change (B minus A)", "Change (%)"],
         rows=rows,

@@ -65,7 +65,7 @@ def milestones(user, scope: Scope) -> list[dict]:
     reached = MemberStatus.objects.filter(actor=user).aggregate(**{field: Min(field) for field in fields})
     items = [{"label": label, "on": reached[field]} for field, label in FUNNEL]
     regular = user.pk in regular_contributors(scope, actor_id=user.pk)
-    items.append({"label": "Regular contributor (3 of the last 4 weeks)", "on": scope.end if regular else None})
+    items.append({"label": "Regular contributor now (wrote in 3 of the last 4 weeks)", "on": None, "now": regular})
     return items
 
 
