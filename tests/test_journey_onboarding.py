@@ -81,7 +81,7 @@ def test_new_leader_onboarding_coach_warning_and_goal_progress(page, live_server
     page.get_by_role("link", name="Go to the boards").click()
     page.get_by_role("link", name="Northern Lights lounge").first.click()
     page.get_by_role("link", name=prompt.title).first.click()
-    editor = page.locator("#reply-composer").get_by_role("textbox", name="Your reply")
+    editor = page.locator("#reply-composer [contenteditable=true]")
     expect(editor).to_be_visible()
     editor.click()
     page.keyboard.type("We agreed the night rota together. Revenue from the night shift was £240,000 last month.")
