@@ -1,9 +1,9 @@
 """The fictional demo organisation: facts shared by `seed_demo` and `make run`'s banner.
 
 `seed_demo` creates people and cohorts, then calls ``seed(org)`` in each app's ``demo`` module
-(forums.demo, blogs.demo, onboarding.demo, metrics.demo, in that order) when it exists. Every app's
-seed must be idempotent and must write through its services, travelling back in time with
-``time_machine`` so the 90 days of history are written by the real code paths.
+(forums.demo, blogs.demo, onboarding.facilitation.demo, onboarding.demo, metrics.demo, in that order)
+when it exists. Every app's seed must be idempotent and must write through its services, travelling back in
+time with ``time_machine`` so the 90 days of history are written by the real code paths.
 
 While the seed runs, Celery tasks run eagerly (a follow-up registered with ``on_commit`` runs when
 its transaction commits, so inside a ``time_machine.travel`` block it is back-dated too) and e-mail
@@ -35,7 +35,9 @@ DEMO_LOGINS = [
     ("facilitator", f"facilitator1@{DEMO_DOMAIN}"),
     ("leader", f"leader1@{DEMO_DOMAIN}"),
 ]
-SEED_APPS = ("forums", "blogs", "onboarding", "metrics")
+# onboarding.facilitation comes before onboarding: its released starter prompts and the replies to them are
+# what onboarding's "reply to a starter prompt" practice step and goals are computed from.
+SEED_APPS = ("forums", "blogs", "onboarding.facilitation", "onboarding", "metrics")
 # The seed of every random choice in the demo: the same organisation and history every time.
 DEMO_SEED = 20_240_917
 # Facilitators and the admin must use TOTP. The demo staff accounts share this authenticator secret

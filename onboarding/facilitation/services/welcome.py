@@ -39,6 +39,7 @@ def welcome_prompt_for_board(*, board: Board, actor: User) -> ScheduledPrompt | 
         with transaction.atomic():
             prompt_release(prompt_id=prompt.pk)
     except ReleaseError as error:
-        log.warning("The welcome prompt of board %s stays queued: %s", board.pk, error.message)
+        # Still in the schedule: it goes out by hand or when the board has been quiet; the board panel shows it.
+        log.info("The welcome prompt of board %s stays queued: %s", board.pk, error.message)
     prompt.refresh_from_db()
     return prompt
