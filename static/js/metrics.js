@@ -9,17 +9,13 @@
   };
   var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
-  // Long category labels (survey statements, prompt titles) wrap onto several lines instead of being cut.
-  function wrap(label) {
-    if (typeof label !== "string" || label.length <= 36) return label;
-    if (label.length > 72) label = label.slice(0, 70) + "…";
-    var words = label.split(" "), lines = [], line = "";
-    words.forEach(function (word) {
-      if ((line + " " + word).trim().length > 36 && line) { lines.push(line); line = word; }
-      else { line = (line + " " + word).trim(); }
-    });
-    if (line) lines.push(line);
-    return lines;
+  // Long category labels (survey statements, prompt titles) are shortened to one line so rows never
+  // overlap; a trailing "(before)" or "(after)" is kept. The tooltip and the table give the full text.
+  var LABEL_MAX = 44;
+  function shorten(label) {
+    if (typeof label !== "string" || label.length <= LABEL_MAX) return label;
+    var suffix = (label.match(/ \((before|after)\)$/) || [""])[0];
+    return label.slice(0, LABEL_MAX - suffix.length - 1).trimEnd() + "\u2026" + suffix;
   }
 
   function draw(canvas) {
@@ -47,7 +43,7 @@
     var categoryAxis = { stacked: spec.stacked, ticks: { autoSkip: !spec.horizontal } };
     new window.Chart(canvas, {
       type: spec.type,
-      data: { labels: spec.labels.map(wrap), datasets: datasets },
+      data: { labels: spec.labels.map(shorten), datasets: datasets },
       options: {
         responsive: true,
         maintainAspectRatio: false,
