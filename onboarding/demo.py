@@ -223,7 +223,7 @@ def _leader(org, leader, cohort, lessons, first_post, contributions, rounds) -> 
 
 def _goals(org) -> None:
     """Goal progress from the whole history; completion times come from the activity that met each goal."""
-    from .services.goals import goal_progress_update
+    from .services.goals import goal_overdue_record, goal_progress_update
     from .services.lessons import lesson_practice_refresh
     from .services.path import path_complete_if_done
 
@@ -231,6 +231,7 @@ def _goals(org) -> None:
         goal_progress_update(user=leader, now=org.now)
         lesson_practice_refresh(user=leader)
         path_complete_if_done(user=leader)
+    goal_overdue_record(now=org.now)
 
 
 __all__ = ["Lesson", "reset", "seed"]

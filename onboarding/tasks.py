@@ -23,12 +23,14 @@ def goals_refresh(user_id: int) -> int:
 
 @shared_task(name="onboarding.tasks.goal_reminders")
 def goal_reminders() -> int:
-    """Beat: remind people of stage deadlines coming up (each person and stage once)."""
+    """Beat, hourly (the goal job): remind people of stage deadlines coming up (each person and stage once)
+    and record goals whose deadline passed unmet (each person and goal once)."""
     from portal.services.jobs import heartbeat_touch
 
-    from .services.goals import goal_reminders_send
+    from .services.goals import goal_overdue_record, goal_reminders_send
 
     sent = goal_reminders_send()
+    goal_overdue_record()
     heartbeat_touch(name="onboarding.goal_reminders")
     return sent
 

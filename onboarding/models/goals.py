@@ -88,6 +88,8 @@ class GoalProgress(models.Model):
     target = models.PositiveIntegerField(default=1)
     # When the criterion was first met (the moment of the activity that met it), kept once set.
     completed_at = models.DateTimeField(null=True, blank=True)
+    # When the deadline passed with the goal unmet and GOAL_OVERDUE was recorded (once).
+    overdue_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

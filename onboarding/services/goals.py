@@ -172,6 +172,7 @@ def goal_progress_update(*, user: User, now: datetime | None = None) -> list[Goa
                         "criterion": goal.criterion,
                         "deadline": deadline.isoformat(),
                         "on_time": on_time,
+                        "late": not on_time,
                     },
                 )
             if dirty:
@@ -263,5 +264,86 @@ def _remind(*, member: User, stage: GoalStage, deadline: date, remaining: int, n
             url=reverse("onboarding:goals"),
             target=stage,
             group_key=f"goal-deadline:{stage.pk}",
+        )
+    return True
+
+
+# ----------------------------------------------------------------------------- overdue
+def goal_overdue_record(*, now: datetime | None = None) -> int:
+    """Record GOAL_OVERDUE once per person and goal whose stage deadline passed unmet. Returns how many.
+
+    Guarantees: each (person, goal) is claimed by a conditional update of its progress row before the
+    activity is written, in one transaction, so two runs never record it twice; progress is recomputed
+    first for the people concerned, so a goal met just before its deadline (and not yet counted) is not
+    called overdue; the activity is dated at the deadline itself, in the person's time zone.
+    """
+    now = now or timezone.now()
+    default = GoalLadder.objects.filter(cohort__isnull=True).first()
+    custom = {lad.cohort_id: lad for lad in GoalLadder.objects.filter(cohort__isnull=False)}
+    stages_by_ladder: dict[int, list[GoalStage]] = {}
+    for stage in GoalStage.objects.prefetch_related("goals"):
+        stages_by_ladder.setdefault(stage.ladder_id, []).append(stage)
+    goal_cohort_of: dict[int, int] = {}
+    for user_id, cohort_id in Membership.objects.order_by("-kind", "joined_at").values_list("user_id", "cohort_id"):
+        goal_cohort_of.setdefault(user_id, cohort_id)
+    recorded = 0
+    for cohort in Cohort.objects.all():
+        ladder = custom.get(cohort.pk) or default
+        if ladder is None:
+            continue
+        # Deadlines that have passed somewhere on earth (checked exactly per person below).
+        passed = [
+            (stage, stage_deadline(stage, cohort))
+            for stage in stages_by_ladder.get(ladder.pk, [])
+            if deadline_instant(stage_deadline(stage, cohort), timezone.get_current_timezone())
+            <= now + timedelta(days=1)
+        ]
+        if not passed:
+            continue
+        goal_ids = [g.pk for stage, _ in passed for g in stage.goals.all()]
+        members = [
+            u
+            for u in User.objects.filter(
+                memberships__cohort=cohort, memberships__kind=Membership.Kind.MEMBER, is_active=True
+            ).select_related("profile")
+            if goal_cohort_of.get(u.pk) == cohort.pk
+        ]
+        settled = set(
+            GoalProgress.objects.filter(goal_id__in=goal_ids, user__in=members)
+            .exclude(completed_at__isnull=True, overdue_at__isnull=True)
+            .values_list("user_id", "goal_id")
+        )
+        for member in members:
+            tz = user_tz(member)
+            late = [
+                (stage, deadline, goal)
+                for stage, deadline in passed
+                if now >= deadline_instant(deadline, tz)
+                for goal in stage.goals.all()
+                if (member.pk, goal.pk) not in settled
+            ]
+            if not late:
+                continue
+            goal_progress_update(user=member, now=now)  # count anything done just before the deadline
+            for stage, deadline, goal in late:
+                if _claim_overdue(member=member, goal=goal, stage=stage, deadline=deadline, cohort=cohort, now=now):
+                    recorded += 1
+    return recorded
+
+
+def _claim_overdue(*, member: User, goal: Goal, stage: GoalStage, deadline: date, cohort: Cohort, now) -> bool:
+    with transaction.atomic():
+        claimed = GoalProgress.objects.filter(
+            goal=goal, user=member, completed_at__isnull=True, overdue_at__isnull=True
+        ).update(overdue_at=now)
+        if not claimed:
+            return False
+        metrics.record(
+            actor=member,
+            verb=Verb.GOAL_OVERDUE,
+            target=goal,
+            cohort=cohort,
+            at=min(deadline_instant(deadline, user_tz(member)), now),
+            data={"goal": goal.pk, "title": goal.title, "stage": stage.kind, "deadline": deadline.isoformat()},
         )
     return True

@@ -283,3 +283,32 @@ def test_no_reminder_after_the_deadline_passed():
     member_of(cohort)
     with time_machine.travel(datetime(2025, 3, 17, 9, 0, tzinfo=LONDON), tick=False):
         assert goal_reminders_send() == 0
+
+
+# ----------------------------------------------------------------------------- overdue
+def test_overdue_goals_are_recorded_once_at_the_deadline():
+    from onboarding.services.goals import goal_overdue_record
+
+    cohort = CohortFactory(starts_on=date(2025, 3, 1))  # crawl due 15 March (London)
+    idle = member_of(cohort, profile__timezone="Europe/London", policy_acknowledged=False)
+    busy = member_of(cohort, profile__timezone="Europe/London")
+    others = [UserFactory() for _ in range(10)]
+    with time_machine.travel(datetime(2025, 3, 10, 9, 0, tzinfo=LONDON), tick=False):
+        for other in others:  # met before the deadline, but nobody recomputed yet
+            FollowFactory(follower=busy, followee=other, created_at=timezone.now())
+    with time_machine.travel(datetime(2025, 3, 15, 20, 0, tzinfo=LONDON), tick=False):
+        assert goal_overdue_record() == 0  # the deadline has not passed yet
+    with time_machine.travel(datetime(2025, 3, 16, 9, 0, tzinfo=LONDON), tick=False):
+        first = goal_overdue_record()
+        assert goal_overdue_record() == 0  # a second run records nothing
+    overdue = Activity.objects.filter(verb=Verb.GOAL_OVERDUE)
+    by_person = {(a.actor_id, a.data["title"]) for a in overdue}
+    # idle: policy and reply goals missed (the factory completed the profile, but not today's follow goal)
+    assert (idle.pk, "Acknowledge the social media policy") in by_person
+    assert (idle.pk, "Connect with 10 colleagues") in by_person
+    assert (busy.pk, "Connect with 10 colleagues") not in by_person  # met before the deadline
+    assert (busy.pk, "Reply to a starter prompt") in by_person
+    assert first == overdue.count()
+    row = overdue.filter(actor=idle).first()
+    assert row.created_at == datetime(2025, 3, 16, 0, 0, tzinfo=LONDON)
+    assert row.data["stage"] == "crawl" and row.data["deadline"] == "2025-03-15"
