@@ -182,7 +182,8 @@ def page(k: int) -> list[dict]:
             "text": [
                 "Goals whose deadline falls in the chosen dates. Done on time: met on or before the deadline. "
                 "Done late: met after the deadline, or after it was marked overdue. Overdue: the deadline passed "
-                "and the goal is not met. Goals not yet due and not met are not counted here.",
+                "and the goal is not met (as recorded when the deadline passes). Goals not yet due and not met "
+                "are not counted here.",
             ],
         },
         {
@@ -208,7 +209,8 @@ def page(k: int) -> list[dict]:
                 "Facilitators and L&D analysts form the programme team. Their contributions (topics, replies, "
                 "entries, comments) each week, how many of them contributed, and contributions per contributing "
                 "person next to the same figure for leaders. A team that does not take part socially cannot "
-                "credibly ask leaders to.",
+                "credibly ask leaders to. The team is small, so its figures fall under the privacy floor like any "
+                f"others: with fewer than {k} team members contributing in a week, that week shows as hidden.",
             ],
         },
         {
@@ -225,7 +227,9 @@ def page(k: int) -> list[dict]:
             "text": [
                 "Every headline figure for two periods you choose (by default the four weeks before and after "
                 "the cohort's first formal session, or the last four weeks against the four before). The change "
-                "is B minus A, and that difference as a percentage of A. A change is hidden when either side is.",
+                "is B minus A, and that difference as a percentage of A. A change is hidden when either side is. "
+                "Here stickiness is the average daily active people over the whole period divided by the people "
+                "active in it.",
             ],
         },
         {
