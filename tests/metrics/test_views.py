@@ -213,3 +213,16 @@ def test_query_count_does_not_grow_with_rollup_rows(client, analyst, cohort, pag
     assert DailyActor.objects.count() == 10_010
     assert _count(client, url, query) == small
     assert small <= 50, f"{page}: {small} queries"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", list(PAGES))
+def test_no_page_reads_the_activity_log_or_forum_and_blog_tables(client, analyst, org, page):
+    client.force_login(analyst)
+    url, query = PAGES[page](org.cohorts[0])
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, query).status_code == 200
+    tables = " ".join(q["sql"] for q in ctx.captured_queries)
+    for table in ("metrics_activity", '"forums_', '"blogs_'):
+        assert table not in tables, f"{page} reads {table}"
+    assert "metrics_dailyactor" in tables or page == "definitions"
