@@ -1,4 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _install_defaults(sender, apps=None, **kwargs):
+    """Re-install the shipped defaults after migrate and after a flush (idempotent, never overwrites).
+
+    The data migration installs them once; a database flush (e.g. between transactional tests, or an
+    operator's `manage.py flush`) removes them, and post_migrate is what Django emits afterwards.
+    """
+    from django.apps import apps as global_apps
+
+    from .defaults import install
+
+    install(apps or global_apps)
 
 
 class OnboardingConfig(AppConfig):
@@ -7,3 +21,5 @@ class OnboardingConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (connects the receivers)
+
+        post_migrate.connect(_install_defaults, sender=self, dispatch_uid="onboarding-defaults")
