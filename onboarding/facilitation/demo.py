@@ -11,6 +11,7 @@ session; replies by a deterministic client key; buddies, reviews and nudges are 
 
 from __future__ import annotations
 
+import hashlib
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -203,7 +204,12 @@ def _replies(org, cohort, prompt) -> None:
     topic = prompt.released_topic
     if topic is None:
         return
-    keys = {f"demo-fp-{prompt.pk}-{leader.pk}": leader for leader in org.leaders_by_cohort.get(cohort.pk, [])}
+    # Keys from what stays the same when the demo is made again (ids do not): cohort, prompt, session, person.
+    about = f"{cohort.slug}/{prompt.source.key if prompt.source else prompt.title}/{prompt.released_session_number}"
+    keys = {
+        "demo-fp-" + hashlib.sha256(f"{about}/{leader.email}".encode()).hexdigest()[:24]: leader
+        for leader in org.leaders_by_cohort.get(cohort.pk, [])
+    }
     done = set(Post.objects.filter(client_key__in=keys).values_list("client_key", flat=True))
     for key, leader in keys.items():
         draw = random.Random(f"{DEMO_SEED}-{key}")  # noqa: S311  (each reply its own stream: reruns agree)

@@ -184,3 +184,13 @@ def test_first_timer_queue_and_schedule_cost_the_same_with_more_rows(client, coh
     small = (count(client, queue), count(client, schedule))
     grow(cohort, board, 60, facilitator)
     assert (count(client, queue), count(client, schedule)) == small
+
+
+def test_facilitators_find_the_tools_in_the_header_and_everyone_their_reviews(client, facilitator, leader):
+    client.force_login(facilitator)
+    page = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("facilitation:index")}"' in page
+    client.force_login(leader)
+    page = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("facilitation:index")}"' not in page
+    assert f'href="{reverse("facilitation:reviews")}">Private reviews' in page
