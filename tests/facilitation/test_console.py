@@ -20,6 +20,7 @@ from onboarding.services.surveys import survey_submit
 from tests.factories import (
     FlagFactory,
     NudgeFactory,
+    PromptTemplateFactory,
     ReviewRequestFactory,
     ScheduledPromptFactory,
     member_of,
@@ -153,6 +154,7 @@ def grow(cohort, board, n, facilitator):
     GoalProgress.objects.bulk_create(progress)
     for _ in range(max(1, n // 20)):
         ScheduledPromptFactory(cohort=cohort, board=board)
+        PromptTemplateFactory(owner=facilitator)
     first = ScheduledPrompt.objects.first()
     ScheduledPrompt.objects.filter(pk=first.pk).update(status="released", released_at=timezone.now())
     return people
@@ -177,13 +179,18 @@ def test_console_costs_the_same_with_5_and_200_members(client, cohort, board, fa
     assert client.get(url).content.decode().count('name="member"') == 200
 
 
-def test_first_timer_queue_and_schedule_cost_the_same_with_more_rows(client, cohort, board, facilitator):
+def test_queue_schedule_library_and_nudge_pages_cost_the_same_with_more_rows(client, cohort, board, facilitator):
     client.force_login(facilitator)
-    queue, schedule = reverse("facilitation:first-timers"), reverse("facilitation:schedule", args=[cohort.slug])
+    urls = [
+        reverse("facilitation:first-timers"),
+        reverse("facilitation:schedule", args=[cohort.slug]),
+        reverse("facilitation:library") + f"?cohort={cohort.slug}",
+        reverse("facilitation:nudge", args=[cohort.slug]),
+    ]
     grow(cohort, board, 5, facilitator)
-    small = (count(client, queue), count(client, schedule))
+    small = [count(client, url) for url in urls]
     grow(cohort, board, 60, facilitator)
-    assert (count(client, queue), count(client, schedule)) == small
+    assert [count(client, url) for url in urls] == small
 
 
 def test_facilitators_find_the_tools_in_the_header_and_everyone_their_reviews(client, facilitator, leader):
