@@ -54,7 +54,7 @@ vendor:
 	bash static/vendor/update.sh
 
 screenshots: $(STAMP) chromium
-	$(VENV)/bin/pytest tests/test_screenshots.py -p no:randomly --screenshots
+	$(PY) tests/screenshots/take.py
 
 bench: $(STAMP)
 	$(PY) bench/rollup.py
