@@ -10,3 +10,15 @@ class ForumsConfig(AppConfig):
         from .services.flags import POST_HOOKS, register_flaggable
 
         register_flaggable("post", Post, POST_HOOKS)
+
+        # The bell, e-mails and digests re-check these, so a notification never shows a post or topic
+        # its recipient can no longer read (e.g. after leaving the cohort, or once the post is hidden).
+        from portal.notifications import register_visibility
+
+        from . import permissions
+
+        def _post_visible(user, post) -> bool:
+            return permissions.can_view_topic(user, post.topic) and (not post.is_removed or post.author_id == user.pk)
+
+        register_visibility("forums.post", _post_visible, queryset=lambda qs: qs.select_related("topic__board"))
+        register_visibility("forums.topic", permissions.can_view_topic, queryset=lambda qs: qs.select_related("board"))
