@@ -44,8 +44,13 @@ def _travel(when: datetime):
 
 
 def seed(org) -> None:
+    from django.apps import apps
+
     from portal.demo import DEMO_SEED
 
+    from .defaults import install
+
+    install(apps)  # the shipped curriculum, policy, surveys and ladder (idempotent; a flushed test DB lacks them)
     rng = random.Random(DEMO_SEED + SEED_OFFSET)  # noqa: S311  (a reproducible demo, not a secret)
     _coach_terms(org)
     _diagnostic(org, rng)

@@ -8,6 +8,7 @@ from forums.services import topic_create
 from onboarding.models import OnboardingPath, SurveyResponse
 from tests.factories import member_of
 from tests.factories.forums import BoardFactory
+from tests.onboarding.helpers import ensure_defaults
 
 
 def start_step(page, label):
@@ -18,6 +19,7 @@ def start_step(page, label):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_new_leader_onboarding_coach_warning_and_goal_progress(page, live_server, login, cohort, facilitator):
+    ensure_defaults()  # an earlier transactional test may have flushed the shipped content
     board = BoardFactory(cohort=cohort, title="Northern Lights lounge", slug="lounge")
     prompt = topic_create(
         actor=facilitator,

@@ -14,6 +14,7 @@ from metrics.models import Activity
 from metrics.verbs import CONTRIBUTION_VERBS, Verb
 from onboarding.models import GoalProgress, LessonProgress, PolicyAcknowledgement, SurveyResponse
 from portal import demo
+from tests.onboarding.helpers import ensure_defaults
 
 TODAY = datetime(2026, 4, 15, 12, 0, tzinfo=UTC)
 
@@ -37,6 +38,7 @@ def counts():
 
 @pytest.mark.django_db(transaction=True)
 def test_demo_onboarding_is_consistent_and_idempotent(monkeypatch):
+    ensure_defaults()  # an earlier transactional test may have flushed the shipped content
     apps_seeded = tuple(a for a in demo.SEED_APPS if a in ("forums", "blogs", "onboarding"))
     monkeypatch.setattr(demo, "SEED_APPS", apps_seeded)
     seed()
