@@ -1,4 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _install_library(sender, apps=None, **kwargs):
+    """Re-install the shipped prompt library after migrate and after a flush (idempotent: only missing keys,
+    never an edited or removed prompt). The data migration installs it once; a flush (between transactional
+    tests, or an operator's `manage.py flush`) empties the table, and post_migrate is what Django emits next."""
+    from .services.library import library_install
+
+    library_install(apps)
 
 
 class FacilitationConfig(AppConfig):
@@ -14,3 +24,4 @@ class FacilitationConfig(AppConfig):
         register_visibility("facilitation.reviewrequest", permissions.can_view_review)
         register_visibility("facilitation.nudge", permissions.can_view_nudge)
         hooks.connect()
+        post_migrate.connect(_install_library, sender=self, dispatch_uid="facilitation-library")

@@ -195,3 +195,12 @@ def test_the_library_page_only_offers_cohorts_you_facilitate(client, facilitator
     assert "Not mine" not in page
     assert "My own saved prompt" in page
     assert "saved by Fay Facilitator" in page
+
+
+def test_the_library_comes_back_after_a_flush():
+    """A flush (between transactional tests, or `manage.py flush`) empties the table; post_migrate refills it."""
+    from django.core.management.sql import emit_post_migrate_signal
+
+    PromptTemplate.objects.all().delete()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert PromptTemplate.objects.filter(key__isnull=False).count() == len(SHIPPED_PROMPTS)
