@@ -19,9 +19,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_now")]
 @pytest.fixture
 def reply(topic, other_leader):
     # The coach warns about the figure; this writer posts anyway (which is why it gets flagged).
-    return post_reply(
-        actor=other_leader, topic=topic, body="<p>Our client Acme pays 3m a year.</p>", post_anyway=True
-    )
+    return post_reply(actor=other_leader, topic=topic, body="<p>Our client Acme pays 3m a year.</p>", post_anyway=True)
 
 
 def test_flag_is_recorded_and_routed_to_the_cohorts_facilitators(reply, leader, facilitator, other_facilitator, cohort):
