@@ -20,7 +20,7 @@ import time_machine
 from django.db import transaction
 from django.utils.text import slugify
 
-from portal.demo import DEMO_SEED, QUIET_COHORT
+from portal.demo import DEMO_DOMAIN, DEMO_SEED, QUIET_COHORT
 
 SEED_OFFSET = 4  # the forums' own random stream, derived from the demo seed
 ORG_BOARDS = [
@@ -541,7 +541,7 @@ def _react(event, recent) -> None:
     topics = _before(recent.get(event.payload["cohort"], []), event.when, 6)
     if not topics:
         return
-    rng = random.Random(f"{event.actor.pk}-{event.when.isoformat()}")  # noqa: S311  (reruns agree)
+    rng = random.Random(f"{event.actor.email}-{event.when.isoformat()}")  # noqa: S311  (reruns agree)
     topic = topics[int(event.payload["seed"] * len(topics))]
     posts = list(
         Post.objects.filter(topic=topic, created_at__lt=event.when, deleted_at__isnull=True, hidden_at__isnull=True)
@@ -628,4 +628,10 @@ def reset() -> None:
         post_ids = list(Post.objects.filter(client_key__startswith="demo-").values_list("pk", flat=True))
         Flag.objects.filter(content_type=ContentType.objects.get_for_model(Post), object_id__in=post_ids).delete()
         ModerationAction.objects.filter(summary__in=[f"Board “{spec['title']}”" for spec in ORG_BOARDS]).delete()
+        # Audit rows outlive their cohort and actor (SET_NULL): remove the demo people's and the system's
+        # actions on demo posts, so a reset demo is the same demo.
+        ModerationAction.objects.filter(actor__email__endswith=f"@{DEMO_DOMAIN}").delete()
+        ModerationAction.objects.filter(
+            actor__isnull=True, content_type=ContentType.objects.get_for_model(Post), object_id__in=post_ids
+        ).delete()
         Board.objects.filter(slug__in=slugs).delete()

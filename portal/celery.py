@@ -7,6 +7,7 @@ from time import monotonic
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import task_prerun
 from kombu.transport import filesystem
 from kombu.utils.encoding import bytes_to_str, str_to_bytes
 from kombu.utils.json import dumps, loads
@@ -139,3 +140,19 @@ app.conf.beat_schedule.update(
 app.conf.beat_schedule.update(
     {"forums-attachments-prune": {"task": "forums.tasks.attachments_prune", "schedule": crontab(hour=3, minute=40)}}
 )
+
+
+@task_prerun.connect
+def _fresh_content_types(**kwargs):
+    """Forget cached ContentType ids before each job when the database may be flushed under the worker.
+
+    The test suite flushes its database between transactional tests and Django then recreates the
+    content types with new ids; a long-lived worker process would keep writing the old ids.
+    Production never flushes, so it keeps the cache (CLEAR_CONTENT_TYPE_CACHE_PER_TASK is False).
+    """
+    from django.conf import settings
+
+    if getattr(settings, "CLEAR_CONTENT_TYPE_CACHE_PER_TASK", False):
+        from django.contrib.contenttypes.models import ContentType
+
+        ContentType.objects.clear_cache()

@@ -28,3 +28,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 STATIC_ROOT = None
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# A real worker outlives the database flushes between transactional tests (see portal.celery).
+CLEAR_CONTENT_TYPE_CACHE_PER_TASK = True
