@@ -153,6 +153,14 @@ def login(live_server):
 
 
 # ---------------------------------------------------------------- a real Celery worker process
+def celery_worker_command(*extra: str) -> list[str]:
+    """The command line of a real test worker: one process, no gossip, info-level log."""
+    return [
+        sys.executable, "-m", "celery", "-A", "portal", "worker", "-P", "solo", "-l", "info",
+        "--without-gossip", "--without-mingle", *extra,
+    ]  # fmt: skip
+
+
 def _reset_producer_pool(app):
     """Drop pooled broker connections so the next publish uses the current transport options."""
     from kombu import pools
@@ -205,22 +213,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, worker_smtp_port):
         _reset_producer_pool(app)
     log = Path(tempfile.mkstemp(prefix="keystone-worker-", suffix=".log")[1])
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "-P",
-            "solo",
-            "-l",
-            "info",
-            "--without-gossip",
-            "--without-mingle",
-            "-Q",
-            "celery",
-        ],
+        celery_worker_command("-Q", "celery"),
         cwd=ROOT,
         env=env,
         stdout=log.open("w"),

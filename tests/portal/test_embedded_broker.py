@@ -6,14 +6,13 @@ import multiprocessing
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from celery import Celery, shared_task
 
-from tests.conftest import ROOT, wait_for
+from tests.conftest import ROOT, celery_worker_command, wait_for
 
 TRANSPORT = "portal.celery:FilesystemTransport"
 TASK = "tests.embedded_broker.record"
@@ -93,22 +92,7 @@ def test_concurrent_producers_and_consumers_lose_and_double_nothing(tmp_path):
 # ---------------------------------------------------------------- a real Celery worker on it
 def _start_worker(env: dict, log: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "-P",
-            "solo",
-            "-l",
-            "info",
-            "--without-gossip",
-            "--without-mingle",
-            "-I",
-            "tests.portal.test_embedded_broker",
-        ],
+        celery_worker_command("-I", "tests.portal.test_embedded_broker"),
         cwd=ROOT,
         env=env,
         stdout=log.open("w"),
