@@ -2,20 +2,9 @@
 
 from django.contrib import admin
 
+from portal.admin import ReadOnlyAdmin
+
 from .models import Blog, Comment, Entry, EntryRead, EntryRevision, FeedToken, Tag, TagFollow
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Writes must go through services (activity log, sanitising); the admin is for looking things up."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Blog)
@@ -57,11 +46,12 @@ class TagAdmin(ReadOnlyAdmin):
     search_fields = ("name",)
 
 
-admin.site.register(EntryRead, ReadOnlyAdmin)
-admin.site.register(TagFollow, ReadOnlyAdmin)
-
-
 @admin.register(FeedToken)
 class FeedTokenAdmin(ReadOnlyAdmin):
     list_display = ("user", "created_at", "used_on")
     exclude = ("key",)  # the secret stays out of the admin
+
+
+@admin.register(EntryRead, TagFollow)
+class LookupAdmin(ReadOnlyAdmin):
+    pass

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
-from portal.models import Cohort
+from portal.people.models import Cohort
 
 from . import permissions
 from .models import Blog, Entry, FeedToken
@@ -79,7 +79,7 @@ def stream_item(request: HttpRequest, item: stream.StreamItem) -> FeedItem:
     return FeedItem(
         title=str(getattr(obj, "title", obj)),
         url=_absolute(request, obj.get_absolute_url()),
-        description="; ".join(item.reasons),
+        description=escape("; ".join(item.reasons)),
         published=item.when,
         updated=item.when,
         author_name=str(getattr(obj, "author", "")),
@@ -87,7 +87,12 @@ def stream_item(request: HttpRequest, item: stream.StreamItem) -> FeedItem:
 
 
 class _EntryFeed(Feed):
-    """Shared behaviour; subclasses build the channel in ``channel(request, owner, **kwargs)``."""
+    """Shared behaviour; subclasses build the channel in ``channel(request, owner, **kwargs)``.
+
+    Plain-text metadata (titles, descriptions, names, tags) is escaped as HTML here, then as XML by the
+    feed generator: RSS readers render these elements as HTML, so a display name like
+    ``<img src=x onerror=…>`` must arrive as text (Atom titles are declared ``type="html"`` to match).
+    """
 
     def get_object(self, request, token: str, **kwargs) -> Channel:
         owner = token_owner(token).user
@@ -100,16 +105,16 @@ class _EntryFeed(Feed):
         return [entry_item(request, e) for e in qs[: settings.BLOGS_FEED_ITEMS]]
 
     def title(self, obj: Channel) -> str:
-        return obj.title
+        return escape(obj.title)
 
     def link(self, obj: Channel) -> str:
         return obj.link
 
     def description(self, obj: Channel) -> str:
-        return obj.description
+        return escape(obj.description)
 
     def subtitle(self, obj: Channel) -> str:
-        return obj.description
+        return escape(obj.description)
 
     def feed_url(self, obj: Channel) -> str:
         return obj.feed_url
@@ -118,7 +123,7 @@ class _EntryFeed(Feed):
         return obj.items
 
     def item_title(self, item: FeedItem) -> str:
-        return item.title
+        return escape(item.title)
 
     def item_description(self, item: FeedItem) -> str:
         return item.description
@@ -136,10 +141,10 @@ class _EntryFeed(Feed):
         return item.updated
 
     def item_author_name(self, item: FeedItem) -> str:
-        return item.author_name
+        return escape(item.author_name)
 
     def item_categories(self, item: FeedItem) -> list[str]:
-        return item.categories
+        return [escape(c) for c in item.categories]
 
 
 class AuthorFeed(_EntryFeed):
@@ -212,8 +217,33 @@ class PersonalFeed(_EntryFeed):
         )
 
 
+class _HtmlTitles:
+    """Passes every element through, declaring Atom's titles and subtitle ``type="html"``."""
+
+    def __init__(self, handler) -> None:
+        self._handler = handler
+
+    def addQuickElement(self, name, contents=None, attrs=None):
+        if name in ("title", "subtitle"):
+            attrs = {**(attrs or {}), "type": "html"}
+        return self._handler.addQuickElement(name, contents, attrs)
+
+    def __getattr__(self, name):
+        return getattr(self._handler, name)
+
+
+class HtmlTitledAtom1Feed(Atom1Feed):
+    """Atom whose titles, like RSS's, carry escaped HTML (what the feeds above write)."""
+
+    def add_root_elements(self, handler) -> None:
+        super().add_root_elements(_HtmlTitles(handler))
+
+    def add_item_elements(self, handler, item) -> None:
+        super().add_item_elements(_HtmlTitles(handler), item)
+
+
 def _pair(cls) -> dict[str, Feed]:
-    atom, rss = type(f"{cls.__name__}Atom", (cls,), {"feed_type": Atom1Feed}), cls
+    atom, rss = type(f"{cls.__name__}Atom", (cls,), {"feed_type": HtmlTitledAtom1Feed}), cls
     return {"atom": atom(), "rss": type(f"{cls.__name__}Rss", (rss,), {"feed_type": Rss201rev2Feed})()}
 
 

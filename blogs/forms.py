@@ -82,7 +82,7 @@ class EntryForm(forms.Form):
     )
     cohort = forms.ModelChoiceField(label="Which cohort", queryset=None, required=False, empty_label="Choose a cohort")
     comments_enabled = forms.BooleanField(label="Allow comments", required=False, initial=True)
-    # Ticked in the coach's panel after a warning (onboarding.gate): the writer checked and publishes anyway.
+    # Ticked in the coach's panel after a warning (the content pipeline): the writer checked and publishes anyway.
     post_anyway = forms.BooleanField(required=False, label="Publish anyway")
     publish_at = forms.DateTimeField(
         label="Publish at",
@@ -179,7 +179,7 @@ class AutosaveForm(forms.Form):
 
 class CommentForm(forms.Form):
     body = ProseEditorFormField(label="Your comment", required=False, extensions=COMMENT_EXTENSIONS)
-    # Ticked in the coach's panel after a warning (onboarding.gate).
+    # Ticked in the coach's panel after a warning (the content pipeline).
     post_anyway = forms.BooleanField(required=False, label="Post anyway")
     # The comment replied to; the name matches the boards' composer script, which fills it in.
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)

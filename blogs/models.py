@@ -22,7 +22,7 @@ class Blog(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="blogs"
     )
-    cohort = models.ForeignKey("portal.Cohort", null=True, blank=True, on_delete=models.CASCADE, related_name="blogs")
+    cohort = models.ForeignKey("people.Cohort", null=True, blank=True, on_delete=models.CASCADE, related_name="blogs")
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=120, unique=True)
     description = models.CharField(max_length=300, blank=True)
@@ -92,12 +92,14 @@ class Entry(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     visibility = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.ORG)
     # The audience when visibility is "cohort" (always the blog's cohort for a cohort blog).
-    cohort = models.ForeignKey("portal.Cohort", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    cohort = models.ForeignKey("people.Cohort", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     comments_enabled = models.BooleanField(default=True)
     publish_at = models.DateTimeField(null=True, blank=True)  # when a scheduled entry goes out
     published_at = models.DateTimeField(null=True, blank=True)  # the first publication
     updated_at = models.DateTimeField(null=True, blank=True)  # the last edit after publication
     word_count = models.PositiveIntegerField(default=0)
+    # Title, summary, tags and the body's visible text: the portal's one search (GIN-indexed on PostgreSQL).
+    search_text = models.TextField(blank=True, default="")
     # Set once when followers were told about the entry (fan-out happens once per entry).
     announced_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -202,6 +204,7 @@ class Comment(models.Model):
     body = models.TextField()  # sanitised HTML
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
+    edit_count = models.PositiveIntegerField(default=0)  # edits by the author; history in CommentRevision
     deleted_at = models.DateTimeField(null=True, blank=True)
     hidden_at = models.DateTimeField(null=True, blank=True)  # hidden by a moderator (e.g. after a flag)
     # Who hid it; empty while hidden means the system hid it automatically after several flags.
@@ -220,11 +223,43 @@ class Comment(models.Model):
         return f"comment {self.pk} on {self.entry_id}"
 
     def get_absolute_url(self) -> str:
-        return f"{self.entry.get_absolute_url()}#comment-{self.pk}"
+        """The entry's page of comments that shows this comment (comments are paginated by thread)."""
+        page = self.page_number()
+        return f"{self.entry.get_absolute_url()}{f'?comments={page}' if page > 1 else ''}#comment-{self.pk}"
 
     @property
     def is_visible(self) -> bool:
         return self.deleted_at is None and self.hidden_at is None
+
+    def page_number(self, *, per_page: int | None = None) -> int:
+        """The page of its entry's comments that shows this comment's thread (threads are oldest first).
+
+        Here rather than in the selectors (which import the models) so the URL needs no import back."""
+        per_page = per_page or settings.BLOGS_COMMENTS_PER_PAGE
+        root: Comment = self.parent or self
+        earlier = Comment.objects.filter(entry_id=root.entry_id, parent__isnull=True).filter(
+            Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk)
+        )
+        return earlier.count() // per_page + 1
+
+
+class CommentRevision(models.Model):
+    """A comment as it was, like a forum post's revisions: number 1 is the original, each edit adds one."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    body = models.TextField()  # sanitised HTML
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["comment", "number"]
+        constraints = [models.UniqueConstraint(fields=["comment", "number"], name="comment_revision_number_unique")]
+
+    def __str__(self) -> str:
+        return f"revision {self.number} of comment {self.comment_id}"
 
 
 class EntryRead(models.Model):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from portal import permissions as portal_permissions
-from portal.models import Cohort, Membership, Role, User
+from portal.people import permissions as portal_permissions
+from portal.people.models import Cohort, Membership, Role, User
 
 from .models import Blog, Comment, Entry
 
@@ -137,11 +137,13 @@ def can_delete_comment(user, comment: Comment) -> bool:
     return comment.author_id == user.pk or can_moderate_entry(user, comment.entry)
 
 
-def can_flag_comment(user, comment: Comment) -> bool:
+def can_edit_comment(user, comment: Comment) -> bool:
+    """Writers edit their own comments while they are visible and they can still read the entry (issue 17)."""
     return (
         _authenticated(user)
-        and comment.author_id != user.pk
-        and comment.is_visible
+        and comment.author_id == user.pk
+        and comment.deleted_at is None
+        and comment.hidden_at is None
         and can_view_entry(user, comment.entry)
     )
 
@@ -152,3 +154,13 @@ def can_view_comment(user, comment: Comment) -> bool:
 
 def can_follow_tags(user) -> bool:
     return _authenticated(user)
+
+
+def cover_readable(user, name: str) -> bool:
+    """Whether the stored cover image ``name`` (or its thumbnail) may be sent to ``user`` (protected media)."""
+    from django.db.models import Q
+
+    if not user.is_authenticated:
+        return False
+    entry = Entry.objects.select_related("blog", "author").filter(Q(cover=name) | Q(cover_thumb=name)).first()
+    return entry is not None and can_view_entry(user, entry)

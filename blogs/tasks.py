@@ -13,9 +13,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portal.mentions import mentioned_ids
-from portal.models import Notification, Role, User
 from portal.notifications import Event
-from portal.services.notifications import notify
+from portal.notifications.models import Notification
+from portal.notifications.services import notify
+from portal.people.models import Role, User
 
 
 @shared_task(name="blogs.tasks.publish_due_entries")

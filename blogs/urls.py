@@ -39,6 +39,8 @@ urlpatterns = [
     # comments
     path("entries/<int:pk>/comments/", comments.comment_create, name="comment-create"),
     path("comments/<int:pk>/delete/", comments.comment_delete, name="comment-delete"),
+    path("comments/<int:pk>/edit/", comments.comment_edit, name="comment-edit"),  # issue 17 (feat)
+    path("comments/<int:pk>/history/", comments.comment_history, name="comment-history"),
     path("mentions/", comments.mention_autocomplete, name="mention-autocomplete"),
     # following
     path("people/<int:user_id>/follow/", follows.author_follow, name="author-follow"),

@@ -4,18 +4,9 @@ the boards and in the review queue."""
 
 from django.contrib import admin
 
+from portal.admin import ReadOnlyAdmin
+
 from .models import Attachment, Board, Flag, ModerationAction, Post, PostRevision, Topic
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Board)
@@ -74,3 +65,26 @@ class ModerationActionAdmin(ReadOnlyAdmin):
 class AttachmentAdmin(ReadOnlyAdmin):
     list_display = ("image", "uploader", "post", "width", "height", "created_at")
     list_select_related = ("uploader__profile", "post")
+
+
+# issue 17 (feat): polls, for looking up a poll's options and turnout (votes stay anonymous here too).
+from .models import Poll, PollOption  # noqa: E402
+
+
+class PollOptionInline(admin.TabularInline):
+    model = PollOption
+    fields = ["position", "label"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Poll)
+class PollAdmin(ReadOnlyAdmin):
+    list_display = ["question", "topic", "multiple", "closes_at", "created_at"]
+    search_fields = ["question", "topic__title"]
+    list_select_related = ["topic"]
+    inlines = [PollOptionInline]

@@ -78,7 +78,7 @@ class ComposerForm(forms.Form):
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
     client_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
-    # Ticked in the coach's panel after a warning (onboarding.gate): the writer checked and posts anyway.
+    # Ticked in the coach's panel after a warning (the content pipeline): the writer checked and posts anyway.
     post_anyway = forms.BooleanField(required=False, label="Post anyway")
 
     def __init__(self, *args, **kwargs):

@@ -16,7 +16,7 @@ TITLE_MAX_LENGTH = 150
 class Board(models.Model):
     """A discussion space: for one cohort (members only) or, with no cohort, for the whole organisation."""
 
-    cohort = models.ForeignKey("portal.Cohort", null=True, blank=True, on_delete=models.CASCADE, related_name="boards")
+    cohort = models.ForeignKey("people.Cohort", null=True, blank=True, on_delete=models.CASCADE, related_name="boards")
     title = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
     description = models.CharField(max_length=500, blank=True)
@@ -305,7 +305,7 @@ class Flag(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("content_type", "object_id")
-    cohort = models.ForeignKey("portal.Cohort", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    cohort = models.ForeignKey("people.Cohort", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     flagger = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_flags")
     reason = models.CharField(max_length=20, choices=Reason.choices)
     text = models.CharField(max_length=500, blank=True)
@@ -364,7 +364,7 @@ class ModerationAction(models.Model):
     action = models.CharField(max_length=24, choices=Action.choices)
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
-    cohort = models.ForeignKey("portal.Cohort", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    cohort = models.ForeignKey("people.Cohort", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     summary = models.CharField(max_length=300)  # what the target was, readable even after it is gone
     url = models.CharField(max_length=300, blank=True)
     reason = models.CharField(max_length=1000, blank=True)
@@ -377,3 +377,110 @@ class ModerationAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} by {self.actor_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# --- Everyday features (issue 17): polls, bookmarks, mutes ------------------------------------------
+
+
+class Poll(models.Model):
+    """A question with options attached to a topic. Results show after voting or after closing."""
+
+    topic = models.OneToOneField(Topic, on_delete=models.CASCADE, related_name="poll")
+    question = models.CharField(max_length=200)
+    multiple = models.BooleanField(default=False)  # several options may be chosen
+    closes_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.question
+
+    def is_closed(self, now=None) -> bool:
+        return self.closes_at is not None and self.closes_at <= (now or timezone.now())
+
+
+class PollOption(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    position = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["poll", "position"]
+        constraints = [models.UniqueConstraint(fields=["poll", "position"], name="forums_polloption_position_unique")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class PollBallot(models.Model):
+    """One person's vote in a poll; the unique constraint is what makes it one vote per person."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="poll_ballots")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["poll", "voter"], name="forums_pollballot_one_per_voter")]
+
+    def __str__(self) -> str:
+        return f"ballot of {self.voter_id} in poll {self.poll_id}"
+
+
+class PollChoice(models.Model):
+    """An option marked on a ballot (one for single choice, one or more for multiple choice)."""
+
+    ballot = models.ForeignKey(PollBallot, on_delete=models.CASCADE, related_name="choices")
+    option = models.ForeignKey(PollOption, on_delete=models.CASCADE, related_name="choices")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ballot", "option"], name="forums_pollchoice_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.option_id} on ballot {self.ballot_id}"
+
+
+class Bookmark(models.Model):
+    """Something a person saved for later: a forum post or (registered by blogs) a blog entry."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookmarks")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="forums_bookmark_user_recent")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "content_type", "object_id"], name="forums_bookmark_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} saved {self.content_type_id}:{self.object_id}"
+
+
+class Mute(models.Model):
+    """A person's choice to hear nothing from a topic or from another person (and see them collapsed)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mutes")
+    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="mutes")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="muted_by"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(topic__isnull=False, person__isnull=True) | Q(topic__isnull=True, person__isnull=False),
+                name="forums_mute_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "topic"], condition=Q(topic__isnull=False), name="forums_mute_topic_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "person"], condition=Q(person__isnull=False), name="forums_mute_person_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} muted {self.topic_id or self.person_id}"

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from portal import permissions as portal_permissions
-from portal.models import Membership, User
+from portal.people import permissions as portal_permissions
+from portal.people.models import Membership, User
 
 from .models import Board, Post, Topic
 
@@ -190,3 +190,47 @@ def review_cohort_ids(user) -> set[int] | None:
 
 def can_view_audit_log(user) -> bool:
     return can_manage_any_board(user)
+
+
+# ---------------------------------------------------------------- attached images (protected media)
+def attachment_readable(user, name: str) -> bool:
+    """Whether the stored image ``name`` (an attachment or its thumbnail) may be sent to ``user``."""
+    from django.db.models import Q
+
+    from .models import Attachment
+
+    if not user.is_authenticated:
+        return False
+    found = Attachment.objects.select_related("post__topic__board").filter(Q(image=name) | Q(thumb=name)).first()
+    if found is None:
+        return False
+    if found.post is None:
+        return found.uploader_id == user.pk
+    post = found.post
+    if not can_view_topic(user, post.topic):
+        return False
+    return can_view_post_body(user, post, moderator=can_moderate_board(user, post.topic.board))
+
+
+# ---------------------------------------------------------------- polls, bookmarks, mutes (issue 17)
+def can_vote(user, topic: Topic) -> bool:
+    """Votes are contributions: those who may post on the board, in a visible topic that is not locked."""
+    return (
+        can_post_in_board(user, topic.board)
+        and can_view_topic(user, topic)
+        and topic.is_visible
+        and not topic.is_locked
+    )
+
+
+def can_see_poll_results(user, poll, *, voted: bool) -> bool:
+    """Results show after voting, after closing, and to those who cannot vote (they only read)."""
+    return voted or poll.is_closed() or not can_vote(user, poll.topic)
+
+
+def can_mute_topic(user, topic: Topic) -> bool:
+    return _authenticated(user) and can_view_topic(user, topic)
+
+
+def can_mute_person(user, person) -> bool:
+    return _authenticated(user) and person.pk != user.pk and person.is_active

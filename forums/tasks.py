@@ -11,8 +11,9 @@ from __future__ import annotations
 from celery import shared_task
 from django.contrib.contenttypes.models import ContentType
 
-from portal.models import Notification, User
 from portal.notifications import Event
+from portal.notifications.models import Notification
+from portal.people.models import User
 
 
 def _already(recipient_id: int, event: str, target) -> bool:
@@ -24,7 +25,7 @@ def _already(recipient_id: int, event: str, target) -> bool:
 
 def _send(recipients: dict[int, tuple[str, str, str]], *, actor, target, url: str) -> int:
     """recipients: {user id: (event, text, group_key)}."""
-    from portal.services.notifications import notify
+    from portal.notifications.services import notify
 
     sent = 0
     people = User.objects.in_bulk(list(recipients))
@@ -213,7 +214,7 @@ def flags_resolved_notify(flag_ids: list[int], actor_id: int, key: str, target_i
     if message and author_id and author_id != actor_id:
         author = User.objects.filter(pk=author_id).first()
         if author is not None:
-            from portal.services.notifications import notify
+            from portal.notifications.services import notify
 
             text = f"A facilitator hid your {hooks.label} ({what}): {message}"
             if notify(recipient=author, event=Event.FLAG_RESOLVED, text=text, url=hooks.url(target), actor=actor):

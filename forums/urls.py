@@ -19,6 +19,15 @@ urlpatterns = [
     path("drafts/discard/", views.draft_discard, name="draft-discard"),
     path("attachments/", views.attachment_upload, name="attachment-upload"),
     path("mentions/", views.mention_autocomplete, name="mention-autocomplete"),
+    path("editor-config/", views.editor_config, name="editor-config"),
+    # issue 17 (feat): polls, saved items, mutes, my drafts
+    path("saved/", views.saved, name="saved"),
+    path("saved/<slug:key>/<int:pk>/", views.bookmark, name="bookmark"),
+    path("drafts/", views.drafts, name="my-drafts"),
+    path("muted/", views.mutes, name="mutes"),
+    path("people/<int:user_id>/mute/", views.person_mute, name="person-mute"),
+    path("t/<int:pk>/mute/", views.topic_mute, name="topic-mute"),
+    path("t/<int:pk>/poll/vote/", views.poll_vote, name="poll-vote"),
     path("t/<int:pk>/", views.topic_detail, name="topic-detail"),
     path("t/<int:pk>/unread/", views.topic_unread, name="topic-unread"),
     path("t/<int:pk>/reply/", views.topic_reply, name="topic-reply"),
@@ -34,6 +43,7 @@ urlpatterns = [
     path("p/<int:pk>/hide/", views.post_hide, name="post-hide"),
     path("p/<int:pk>/unhide/", views.post_unhide, name="post-unhide"),
     path("p/<int:pk>/react/", views.post_react, name="post-react"),
+    path("t/<int:pk>/posts/", views.topic_post_button, name="topic-post-button"),
     path("p/<int:pk>/accept/", views.post_accept, name="post-accept"),
     # Board slugs last: "latest", "search", ... above are not boards.
     path("<slug:slug>/", views.board_detail, name="board-detail"),

@@ -1,19 +1,8 @@
 from django.contrib import admin
 
+from portal.admin import ReadOnlyAdmin
+
 from .models import Activity, RollupGap, RollupState, SentSummary
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Metrics rows are written by record() and the rollup only; the admin can look, never edit."""
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(Activity)

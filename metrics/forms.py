@@ -1,4 +1,8 @@
-"""Dashboard filters: what the URL's query string may ask for, validated (bad input is a form error, never a 500)."""
+"""Dashboard filters: what the URL's query string may ask for, validated (bad input is a form error, never a 500).
+
+Dates snap to whole weeks, Monday to Sunday (``whole_weeks``): two offered ranges then differ by whole
+weeks only, the grain at which ``metrics.disclosure.over_weeks`` protects figures summed over a range.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +30,24 @@ def _parse(value) -> date | None:
         return None
 
 
+def whole_weeks(start: date, end: date) -> tuple[date, date]:
+    """The Monday on or before ``start`` and the Sunday on or after ``end`` (OverflowError past year 9999)."""
+    return start - timedelta(days=start.weekday()), end + timedelta(days=6 - end.weekday())
+
+
+def _shift(day: date, days: int) -> date:
+    """``day`` moved by ``days``, held at the ends of the calendar (a default next to year 1 or 9999)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.min if days < 0 else date.max
+
+
+def _default_start(end: date) -> date:
+    """The Monday that makes the default range the twelve whole weeks ending with ``end``'s week."""
+    return _shift(end, -(end.weekday() + DEFAULT_DAYS - 7))
+
+
 def _with_defaults(data, defaults: dict) -> dict:
     """The submitted data with missing dates filled in, so the form shows the dates actually used."""
     filled = data.copy() if data is not None else {}
@@ -36,12 +58,23 @@ def _with_defaults(data, defaults: dict) -> dict:
 
 
 def _check_range(form: forms.Form, start_field: str, end_field: str) -> None:
+    """Validate one range and widen it to whole weeks, showing the dates used in the form's inputs."""
     start, end = form.cleaned_data.get(start_field), form.cleaned_data.get(end_field)
     if start and end:
         if start > end:
             form.add_error(end_field, "The end date must be on or after the start date.")
         elif (end - start).days >= MAX_DAYS:
             form.add_error(start_field, "Choose at most two years at a time.")
+        else:
+            try:
+                start, end = whole_weeks(start, end)
+            except OverflowError:
+                form.add_error(end_field, "Choose an end date before the year 9999.")
+                return
+            form.cleaned_data[start_field], form.cleaned_data[end_field] = start, end
+            form.data = form.data.copy()
+            form.data[form.add_prefix(start_field)] = start.isoformat()
+            form.data[form.add_prefix(end_field)] = end.isoformat()
 
 
 class ScopeFields(forms.Form):
@@ -57,10 +90,17 @@ class ScopeFields(forms.Form):
     )
     department = forms.ChoiceField(required=False, label="Department")
 
-    def __init__(self, *args, cohorts, departments, all_label: str, **kwargs):
+    def __init__(self, *args, cohorts, departments, all_label: str, levels=None, known_departments=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cohort"].choices = [("", all_label), *[(c.pk, c.name) for c in cohorts]]
         self.fields["department"].choices = [("", "All departments"), *[(d, d) for d in departments]]
+        if levels is not None:  # only the levels the disclosure plan offers (metrics.disclosure)
+            self.fields["level"].choices = [("", "All levels"), *[(lv, LEVELS[lv]) for lv in levels if lv in LEVELS]]
+        # A shared link may name a level or department withheld since: it is valid input, and the view
+        # answers it with the sentence saying why no figures are shown (never a form error or a number).
+        self.fields["level"].valid_value = lambda value: str(value) in {"", *map(str, LEVELS)}
+        known = {"", *departments, *(known_departments or ())}
+        self.fields["department"].valid_value = lambda value: str(value) in known
 
 
 class DashboardFilterForm(ScopeFields):
@@ -76,7 +116,7 @@ class DashboardFilterForm(ScopeFields):
             data,
             {
                 "end": end,
-                "start": lambda: ((_parse(end) or today) - timedelta(days=DEFAULT_DAYS - 1)).isoformat(),
+                "start": lambda: _default_start(_parse(end) or today).isoformat(),
             },
         )
         super().__init__(data, **kwargs)
@@ -88,7 +128,7 @@ class DashboardFilterForm(ScopeFields):
         if not data.get("end"):
             data["end"] = self.today
         if not data.get("start"):
-            data["start"] = data["end"] - timedelta(days=DEFAULT_DAYS - 1)
+            data["start"] = _default_start(data["end"])
         _check_range(self, "start", "end")
         return data
 
@@ -102,15 +142,17 @@ class CompareForm(ScopeFields):
     field_order = ["cohort", "level", "department", "a_start", "a_end", "b_start", "b_end"]
 
     def __init__(self, data=None, *, pivot: date, **kwargs):
-        # Where B starts by default: a session date, or four weeks ago; A is the four weeks before it.
+        # Where B starts by default: the week of a session date, or four weeks ago; A is the four weeks before it.
+        pivot -= timedelta(days=pivot.weekday())
         b_start = _parse((data or {}).get("b_start")) or pivot
+        b_start -= timedelta(days=b_start.weekday())
         data = _with_defaults(
             data,
             {
                 "b_start": b_start.isoformat(),
-                "b_end": (b_start + timedelta(days=27)).isoformat(),
-                "a_end": (b_start - timedelta(days=1)).isoformat(),
-                "a_start": (b_start - timedelta(days=28)).isoformat(),
+                "b_end": _shift(b_start, 27).isoformat(),
+                "a_end": _shift(b_start, -1).isoformat(),
+                "a_start": _shift(b_start, -28).isoformat(),
             },
         )
         super().__init__(data, **kwargs)
@@ -119,9 +161,10 @@ class CompareForm(ScopeFields):
     def clean(self):
         data = super().clean()
         data["b_start"] = data.get("b_start") or self.pivot
-        data["b_end"] = data.get("b_end") or data["b_start"] + timedelta(days=27)
-        data["a_end"] = data.get("a_end") or data["b_start"] - timedelta(days=1)
-        data["a_start"] = data.get("a_start") or data["a_end"] - timedelta(days=27)
+        data["b_start"] -= timedelta(days=data["b_start"].weekday())
+        data["b_end"] = data.get("b_end") or _shift(data["b_start"], 27)
+        data["a_end"] = data.get("a_end") or _shift(data["b_start"], -1)
+        data["a_start"] = data.get("a_start") or _shift(data["a_end"], -27)
         _check_range(self, "a_start", "a_end")
         _check_range(self, "b_start", "b_end")
         return data

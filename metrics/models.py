@@ -18,9 +18,12 @@ class Activity(models.Model):
     # Small facts the rollups need and may not read from other apps' tables
     # (e.g. {"seconds": 5400} for a first response, {"round": "before"} for a survey). Never draft text.
     data = models.JSONField(default=dict, blank=True)
-    cohort = models.ForeignKey("portal.Cohort", null=True, blank=True, on_delete=models.SET_NULL)
+    cohort = models.ForeignKey("people.Cohort", null=True, blank=True, on_delete=models.SET_NULL)
     # The actor's management level when they acted: a later promotion does not rewrite history.
     management_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Department and role when they acted, likewise (null/blank: recorded before these were kept).
+    department = models.CharField(max_length=120, null=True, blank=True)
+    role = models.CharField(max_length=8, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -31,6 +34,15 @@ class Activity(models.Model):
             models.Index(fields=["target_type", "target_id"]),
             # The rollup re-reads a topic's replies (prompt responses, first responses) by context.
             models.Index(fields=["context_type", "context_id"]),
+            # A rebuild reads the rare verbs (goals, lessons, surveys, prompts) without scanning the log.
+            models.Index(fields=["verb", "created_at"], name="metrics_activity_verb_at"),
+            # Rows recorded before department and role were kept (the rollup looks theirs up): few, and
+            # the rollup asks whether a range holds any before choosing the statement that needs no lookups.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(department__isnull=True) | models.Q(role=""),
+                name="metrics_activity_undimensioned",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -40,6 +52,11 @@ class Activity(models.Model):
 # ---------------------------------------------------------------------------------------------
 # Rollup tables. Written only by metrics.rollup (the beat job and `manage.py rollup`); every
 # dashboard, export and e-mail reads these and never Activity. Days are in the site's time zone.
+# Their foreign keys carry no database constraint (db_constraint=False): the rows are derived, rewritten
+# whole from the log, and checking every one of them at commit cost a rebuild more than writing them;
+# deleting a person or cohort still removes their rows (Django cascades on_delete itself). A key gets
+# an index of its own (db_index) only where no composite index already leads with it and a page reads
+# by it: every index is paid for on each rebuild, row by row.
 
 
 class PersonRole(models.TextChoices):
@@ -80,12 +97,20 @@ class RollupGap(models.Model):
 class Dimensions(models.Model):
     """The dashboard filters every rollup row can be cut by."""
 
-    cohort = models.ForeignKey("portal.Cohort", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    cohort = models.ForeignKey(
+        "people.Cohort",
+        null=True,
+        blank=True,
+        db_constraint=False,
+        db_index=False,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     # As recorded on the activity: the level at the time, not today's.
     management_level = models.PositiveSmallIntegerField(null=True, blank=True)
-    # The actor's department when the row was aggregated (Activity does not record it).
+    # The actor's department when they acted, as recorded on the activity.
     department = models.CharField(max_length=120, blank=True, default="")
-    role = models.CharField(max_length=8, choices=PersonRole.choices, default=PersonRole.LEADER)
+    role = models.CharField(max_length=8, choices=PersonRole, default=PersonRole.LEADER)
 
     class Meta:
         abstract = True
@@ -107,16 +132,9 @@ class DailyVerbCount(Dimensions):
         return f"{self.day} {self.verb}: {self.count}"
 
 
-class DailyActor(Dimensions):
-    """One person's day (per cohort and level): the per-day actor set behind every distinct-people figure.
+class PersonCounters(models.Model):
+    """What one person did in a day or a week: the counters behind every distinct-people figure."""
 
-    Distinct counts cannot be summed across days, so weekly and monthly active people are counted
-    from these rows (one per person per day), never by adding daily counts.
-    """
-
-    day = models.DateField()
-    week = models.DateField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     actions = models.PositiveIntegerField(default=0, help_text="engagement activities (not system ones)")
     contributions = models.PositiveIntegerField(default=0)
     topics = models.PositiveIntegerField(default=0)
@@ -128,6 +146,23 @@ class DailyActor(Dimensions):
     goals_completed = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class DailyActor(Dimensions, PersonCounters):
+    """One person's day (per cohort and level): the per-day actor set behind every distinct-people figure.
+
+    Distinct counts cannot be summed across days, so weekly and monthly active people are counted
+    from these rows (one per person per day), never by adding daily counts.
+    """
+
+    day = models.DateField()
+    week = models.DateField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, db_constraint=False, db_index=False, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
         indexes = [
             models.Index(fields=["day", "cohort"]),
             models.Index(fields=["actor", "day"]),
@@ -136,6 +171,26 @@ class DailyActor(Dimensions):
 
     def __str__(self) -> str:
         return f"{self.day} {self.actor_id}"
+
+
+class WeeklyActor(Dimensions, PersonCounters):
+    """One person's week (per cohort and level): DailyActor summed over the days of a Monday-to-Sunday week.
+
+    Distinct people per week or per period of whole weeks are counted from these rows, whose number
+    follows people x weeks, not how much each person did; days of a period outside its whole weeks
+    still come from DailyActor. Kept by the rollup from DailyActor, week by week.
+    """
+
+    week = models.DateField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, db_constraint=False, db_index=False, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["week", "cohort"]), models.Index(fields=["actor", "week"])]
+
+    def __str__(self) -> str:
+        return f"week of {self.week} {self.actor_id}"
 
 
 class Milestone(models.TextChoices):
@@ -150,8 +205,10 @@ class Milestone(models.TextChoices):
 class ActorFirst(models.Model):
     """The local day a person first reached a milestone."""
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    milestone = models.CharField(max_length=24, choices=Milestone.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, db_constraint=False, db_index=False, on_delete=models.CASCADE, related_name="+"
+    )
+    milestone = models.CharField(max_length=24, choices=Milestone)
     day = models.DateField()
 
     class Meta:
@@ -168,11 +225,11 @@ class MemberStatus(models.Model):
     Level and department are the person's current ones.
     """
 
-    cohort = models.ForeignKey("portal.Cohort", on_delete=models.CASCADE, related_name="+")
+    cohort = models.ForeignKey("people.Cohort", db_constraint=False, on_delete=models.CASCADE, related_name="+")
     # "u<user id>" for members, "i<invitation id>" for invitations not accepted yet.
     person_key = models.CharField(max_length=24)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, db_constraint=False, on_delete=models.CASCADE, related_name="+"
     )
     management_level = models.PositiveSmallIntegerField(null=True, blank=True)
     department = models.CharField(max_length=120, blank=True, default="")
@@ -195,14 +252,24 @@ class MemberStatus(models.Model):
 class TopicResponse(Dimensions):
     """Per topic: when it was started and when someone else first answered (dimensions of its author)."""
 
-    topic_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    topic_type = models.ForeignKey(
+        ContentType, db_constraint=False, db_index=False, on_delete=models.CASCADE, related_name="+"
+    )
     topic_id = models.PositiveBigIntegerField()
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, db_constraint=False, db_index=False, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField()
     created_on = models.DateField()
     week = models.DateField()
     responder = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        db_constraint=False,
+        db_index=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     responded_at = models.DateTimeField(null=True, blank=True)
     seconds = models.PositiveBigIntegerField(null=True, blank=True)
@@ -224,13 +291,15 @@ class PromptTiming(models.TextChoices):
 class PromptRollup(models.Model):
     """A released starter prompt (the topic it became)."""
 
-    topic_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    topic_type = models.ForeignKey(ContentType, db_constraint=False, on_delete=models.CASCADE, related_name="+")
     topic_id = models.PositiveBigIntegerField()
     prompt_id = models.PositiveBigIntegerField(null=True, blank=True)
-    cohort = models.ForeignKey("portal.Cohort", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    cohort = models.ForeignKey(
+        "people.Cohort", null=True, blank=True, db_constraint=False, on_delete=models.CASCADE, related_name="+"
+    )
     title = models.CharField(max_length=300)
     session = models.PositiveSmallIntegerField(null=True, blank=True)
-    timing = models.CharField(max_length=16, choices=PromptTiming.choices, default=PromptTiming.UNSCHEDULED)
+    timing = models.CharField(max_length=16, choices=PromptTiming, default=PromptTiming.UNSCHEDULED)
     released_at = models.DateTimeField()
     released_on = models.DateField()
 
@@ -247,7 +316,7 @@ class PromptResponse(models.Model):
     prompt = models.ForeignKey(PromptRollup, on_delete=models.CASCADE, related_name="responses")
     management_level = models.PositiveSmallIntegerField(null=True, blank=True)
     department = models.CharField(max_length=120, blank=True, default="")
-    role = models.CharField(max_length=8, choices=PersonRole.choices, default=PersonRole.LEADER)
+    role = models.CharField(max_length=8, choices=PersonRole, default=PersonRole.LEADER)
     responses = models.PositiveIntegerField()
     responders = models.PositiveIntegerField()
 
@@ -264,14 +333,16 @@ class GoalState(models.TextChoices):
 class GoalStatus(Dimensions):
     """Where one person stands with one goal, as far as activity tells (completed or overdue)."""
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, db_constraint=False, db_index=False, on_delete=models.CASCADE, related_name="+"
+    )
     goal_id = models.PositiveBigIntegerField()
     title = models.CharField(max_length=200)
     stage = models.CharField(max_length=8)
     deadline = models.DateField(null=True, blank=True)
     completed_on = models.DateField(null=True, blank=True)
     overdue_on = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=8, choices=GoalState.choices)
+    status = models.CharField(max_length=8, choices=GoalState)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["actor", "goal_id"], name="metrics_goal_status_unique")]
@@ -281,7 +352,9 @@ class GoalStatus(Dimensions):
 
 
 class LessonProgress(Dimensions):
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, db_constraint=False, db_index=False, on_delete=models.CASCADE, related_name="+"
+    )
     lesson_id = models.PositiveBigIntegerField()
     title = models.CharField(max_length=200)
     started_on = models.DateField()
@@ -327,7 +400,7 @@ class SurveyScore(Dimensions):
 
     survey_id = models.PositiveBigIntegerField()
     item_key = models.CharField(max_length=40)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.CASCADE, related_name="+")
     before = models.PositiveSmallIntegerField(null=True, blank=True)
     after = models.PositiveSmallIntegerField(null=True, blank=True)
     before_on = models.DateField(null=True, blank=True)
@@ -346,7 +419,7 @@ class SurveyScore(Dimensions):
 class SentSummary(models.Model):
     """The weekly sponsor summary of one cohort for one week: the unique row makes it go out once."""
 
-    cohort = models.ForeignKey("portal.Cohort", on_delete=models.CASCADE, related_name="+")
+    cohort = models.ForeignKey("people.Cohort", on_delete=models.CASCADE, related_name="+")
     week_start = models.DateField()
     recipient = models.EmailField()
     created_at = models.DateTimeField(default=timezone.now)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from portal import permissions as people
+from portal.people import permissions as people
 
 
 def can_view_dashboards(user) -> bool:
@@ -28,15 +28,6 @@ def dashboard_cohort_ids(user) -> frozenset[int] | None:
 def can_view_cohort(user, cohort_id: int) -> bool:
     allowed = dashboard_cohort_ids(user)
     return can_view_dashboards(user) and (allowed is None or cohort_id in allowed)
-
-
-def can_view_personal(user) -> bool:
-    """Everyone signed in has a page of their own activity, goals and survey answers; nobody sees another's."""
-    return bool(getattr(user, "is_authenticated", False))
-
-
-def can_read_definitions(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
 
 
 def min_group_size(user) -> int:

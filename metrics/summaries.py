@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from portal.models import Cohort
+from portal.people.models import Cohort
 
+from . import disclosure
 from .models import SentSummary
 from .selectors import adoption, headline
 from .selectors.scope import Scope
@@ -40,7 +41,10 @@ def summary_context(cohort: Cohort, week_start: date) -> dict:
     """Everything the e-mail shows: the week against the week before, the funnel and levels at the week's end."""
     k = settings.METRICS_MIN_GROUP_SIZE
     week_end = week_start + timedelta(days=6)
-    this_week = Scope(cohort_ids=frozenset({cohort.pk}), start=week_start, end=week_end, k=k)
+    # The organisation-wide plan: the same levels and cohorts withheld as on the dashboards of L&D.
+    plan = disclosure.plan_for(None, k=k)
+    this_week = Scope(cohort_ids=frozenset({cohort.pk}), start=week_start, end=week_end, k=k, plan=plan)
+    refusal = plan.refusal(this_week.cohort_ids)
     last_week = this_week.with_dates(week_start - timedelta(days=7), week_start - timedelta(days=1))
     query = urlencode({"cohort": cohort.pk, "start": (week_end - timedelta(days=83)).isoformat(), "end": week_end})
     return {
@@ -48,9 +52,10 @@ def summary_context(cohort: Cohort, week_start: date) -> dict:
         "week_start": week_start,
         "week_end": week_end,
         "k": k,
-        "comparison": headline.comparison(last_week, this_week),
-        "funnel": adoption.funnel(this_week),
-        "levels": adoption.level_share(this_week),
+        "refusal": refusal,
+        "comparison": None if refusal else headline.comparison(last_week, this_week),
+        "funnel": None if refusal else adoption.funnel(this_week),
+        "levels": None if refusal else adoption.level_share(this_week),
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
         "dashboard_url": f"{settings.SITE_URL}{reverse('metrics:index')}?{query}",

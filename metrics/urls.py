@@ -11,4 +11,6 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("me/export/<slug:slug>.csv", views.me_export, name="me-export"),
     path("how-each-number-is-computed/", views.how_computed, name="definitions"),
+    path("trends/", views.trends, name="trends"),
+    path("trends/export/<slug:slug>.csv", views.trends_export, name="trends-export"),
 ]

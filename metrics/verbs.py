@@ -79,6 +79,8 @@ class Verb(models.TextChoices):
     BUDDIES_PAIRED = "buddies_paired", "Paired two members as buddies"
     BUDDIES_UNPAIRED = "buddies_unpaired", "Ended a buddy pairing"
     FACILITATION_SETTINGS_CHANGED = "facilitation_settings_changed", "Changed a cohort's facilitation settings"
+    # forums (appended, issue 17 everyday features): a vote in a topic's poll
+    POLL_VOTED = "poll_voted", "Voted in a poll"
 
 
 # Verbs that count as contributing (as opposed to reading or housekeeping).

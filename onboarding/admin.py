@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from portal.admin import ReadOnlyAdmin as BaseReadOnlyAdmin
+
 from .models import (
     CoachRule,
     CoachTerm,
@@ -24,14 +26,8 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Progress, acknowledgements and responses are written by services only; admins may look."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(BaseReadOnlyAdmin):
+    allow_delete = True  # as before the shared base: admins may delete these rows
 
 
 class LessonStepInline(admin.TabularInline):

@@ -20,6 +20,15 @@ class OnboardingConfig(AppConfig):
     verbose_name = "Onboarding and coach"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)
+        from metrics.api import register_record_hook
+        from portal.selectors.home import register_home_card
+
+        from . import gate, signals
+        from .selectors.home import home_onboarding
+
+        # The policy check and the coach join portal's publishing pipeline; goals follow new activity.
+        gate.register()
+        register_home_card("onboarding", home_onboarding)
+        register_record_hook("onboarding.goals", signals.activity_recorded)
 
         post_migrate.connect(_install_defaults, sender=self, dispatch_uid="onboarding-defaults")

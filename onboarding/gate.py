@@ -1,16 +1,15 @@
-"""The publish gate other apps call before they write a topic, reply, blog entry or comment.
+"""Onboarding's checks in portal's publishing pipeline: the social media policy and the writing coach.
 
-    from onboarding import gate
-    gate.check_publish(actor=actor, html=body, kind="reply", post_anyway=post_anyway, board=board)
-
-Call it in the service *before* opening the write transaction. It raises ``PublishRefused`` (a
-``ValidationError``) when:
+Forums and blogs never import this module: they call ``portal.content.pipeline.publish_check`` before
+they write, and ``OnboardingConfig.ready`` registers ``policy_check`` and ``coach_check`` there
+(names ``onboarding.policy`` and ``onboarding.coach``; either can be switched off with
+``CONTENT_CHECKS_DISABLED``). The pipeline raises ``PublishRefused`` (a ``ValidationError``) when:
 - the writer has not acknowledged the current social media policy (``code="policy"``);
 - the coach finds a banned term (``code="coach_block"``): this can never be posted;
 - the coach has warnings and the writer did not tick "post anyway" (``code="coach_warn"``).
 Refusals and "post anyway" choices are recorded as activity (rules only, never the text).
 
-Views: catch the error and call ``gate.apply_to_form(form, exc)``, then render the composer again
+Views: catch ``pipeline.PublishRefused`` and call ``pipeline.apply_to_form(form, exc)``, then render the composer again
 with ``{% include "onboarding/partials/coach_submit.html" %}`` inside the form (it shows the
 findings, a link to the policy, and the "post anyway" checkbox when a warning needs confirming).
 The draft is untouched: the form is re-rendered with what was typed.
@@ -18,11 +17,11 @@ The draft is untouched: the form is re-rendered with what was typed.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from metrics.models import Activity
+from metrics.api import has_done
 from metrics.verbs import Verb
+from portal.content import pipeline
 
 from .coach import Finding, check_draft
 from .selectors.policy import has_acknowledged_current
@@ -31,11 +30,21 @@ from .services.coach import coach_findings_record
 POST_ANYWAY_FIELD = "post_anyway"
 
 
-class PublishRefused(ValidationError):
+class PublishRefused(pipeline.PublishRefused):
+    """A refusal by the policy or the coach; sets the coach partials' attributes on the composer's form."""
+
     def __init__(self, message: str, *, code: str, findings: list[Finding] | None = None):
-        super().__init__(message, code=code)
-        self.reason = code
-        self.findings = findings or []
+        super().__init__(
+            message,
+            code=code,
+            findings=findings,
+            form_attrs={
+                "coach_findings": findings or [],
+                "coach_reason": code,
+                "coach_needs_confirmation": code == "coach_warn",
+                "coach_policy_required": code == "policy",
+            },
+        )
 
     @property
     def policy_url(self) -> str:
@@ -43,7 +52,7 @@ class PublishRefused(ValidationError):
 
 
 def is_first_post(actor) -> bool:
-    return not Activity.objects.filter(actor=actor, verb__in=[Verb.TOPIC_CREATED, Verb.POST_CREATED]).exists()
+    return not has_done(actor=actor, verbs=[Verb.TOPIC_CREATED, Verb.POST_CREATED])
 
 
 def check_policy(actor) -> None:
@@ -67,6 +76,11 @@ def check_publish(
     """Let a draft through or refuse it (see the module docstring). Returns the findings that remain (tips,
     and warnings the writer chose to post anyway) so the caller may show them after posting."""
     check_policy(actor)
+    return check_coach(actor=actor, html=html, kind=kind, post_anyway=post_anyway, board=board, is_first=is_first)
+
+
+def check_coach(*, actor, html: str, kind: str, post_anyway: bool = False, board=None, is_first=None) -> list[Finding]:
+    """The coach's part of the gate: blocks refuse, warnings refuse unless the writer ticked "post anyway"."""
     if is_first is None:
         is_first = kind in ("topic", "reply") and is_first_post(actor)
     findings = check_draft(actor=actor, html=html, kind=kind, board=board, is_first_post=is_first)
@@ -93,10 +107,28 @@ def check_publish(
     return findings
 
 
-def apply_to_form(form, exc: PublishRefused, field: str | None = None) -> None:
-    """Put a refusal on a bound form so the composer shows it with the draft preserved."""
-    form.add_error(field, exc.messages[0])
-    form.coach_findings = exc.findings
-    form.coach_reason = exc.reason
-    form.coach_needs_confirmation = exc.reason == "coach_warn"
-    form.coach_policy_required = exc.reason == "policy"
+def policy_check(draft: pipeline.Draft) -> list:
+    """Pipeline check ``onboarding.policy``."""
+    check_policy(draft.actor)
+    return []
+
+
+def coach_check(draft: pipeline.Draft) -> list:
+    """Pipeline check ``onboarding.coach``."""
+    return check_coach(
+        actor=draft.actor,
+        html=draft.html,
+        kind=draft.kind,
+        post_anyway=draft.post_anyway,
+        board=draft.board,
+        is_first=draft.is_first,
+    )
+
+
+def register() -> None:
+    """Called by ``OnboardingConfig.ready``: the policy first, then the coach."""
+    pipeline.register_check("onboarding.policy", policy_check, order=10)
+    pipeline.register_check("onboarding.coach", coach_check, order=20)
+
+
+apply_to_form = pipeline.apply_to_form

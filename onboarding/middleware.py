@@ -1,6 +1,9 @@
 """After sign-in: send people who acknowledged an earlier major policy version to acknowledge the new one.
 
-Costs no query on ordinary requests: it acts only on flags the sign-in signal put in the session.
+Asks once per sign-in: the first page after signing in is the policy; after that the person reads and
+works freely (L&D's authoring pages included) and only publishing waits for the acknowledgement (the
+content pipeline's policy gate refuses a post or entry until then). Costs no query on ordinary requests:
+it acts only on the flag the sign-in signal put in the session.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ class OnboardingMiddleware:
         if user is None or not user.is_authenticated or request.path.startswith(_PASS_THROUGH):
             return self.get_response(request)
         policy_url = reverse("onboarding:policy")
+        # Asked once: reading and authoring are never blocked; the publishing gate does the rest.
+        session.pop(SESSION_REACK, None)
         if request.path.startswith(policy_url):
             return self.get_response(request)
         return redirect(f"{policy_url}?reason=new-version&next={_next(request)}")

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from portal.models import Cohort
-from portal.permissions import (
+from portal.people.models import Cohort
+from portal.people.permissions import (
     can_facilitate,
     facilitated_cohort_ids,
     is_admin,
@@ -25,10 +25,6 @@ from portal.permissions import (
 
 def _signed_in(user) -> bool:
     return bool(getattr(user, "is_authenticated", False))
-
-
-def can_learn(user) -> bool:
-    return _signed_in(user)
 
 
 def can_author_lessons(user) -> bool:
@@ -57,10 +53,6 @@ def editable_cohorts(user) -> QuerySet[Cohort]:
 
 def can_manage_coach(user) -> bool:
     return is_admin(user) or is_analyst(user)
-
-
-def can_use_coach(user) -> bool:
-    return _signed_in(user)
 
 
 def can_publish_policy(user) -> bool:

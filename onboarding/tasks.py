@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from portal.models import User
+from portal.people.models import User
 
 
 @shared_task(name="onboarding.tasks.goals_refresh")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", learn.index, name="index"),
     path("start/", learn.path, name="path"),
     path("start/welcome/", learn.welcome, name="welcome"),
+    path("start/next/", learn.path_next, name="path-next"),
     path("start/skip/<slug:step>/", learn.path_skip, name="path-skip"),
     path("start/practice/", learn.practice, name="practice"),
     path("lessons/<slug:slug>/", learn.lesson_detail, name="lesson-detail"),

@@ -1,5 +1,6 @@
 """The Celery application: one for the web process, the worker and beat."""
 
+import logging
 import os
 import uuid
 from queue import Empty
@@ -9,12 +10,16 @@ from celery import Celery
 from celery.schedules import crontab
 from celery.signals import task_prerun
 from kombu.transport import filesystem
+from kombu.transport import redis as kombu_redis
 from kombu.utils.encoding import bytes_to_str, str_to_bytes
 from kombu.utils.json import dumps, loads
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
 
-app = Celery("portal")
+logger = logging.getLogger(__name__)
+
+# Every task runs a message from the job outbox once per row (portal.jobs, reliability work).
+app = Celery("portal", task_cls="portal.jobs:OutboxTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
@@ -82,19 +87,58 @@ class FilesystemTransport(filesystem.Transport):
         return {}
 
 
+# --- The Redis broker: kombu's transport, with a worker that survives losing Redis while it holds a message.
+class _RedisQoS(kombu_redis.QoS):
+    """kombu's Redis QoS that gives up restoring unacknowledged messages when it has no client left.
+
+    When the broker connection is lost, Celery (5.7) first ``collect()``s the connection, which detaches
+    the transport from it, and then closes it; closing the channel restores the messages the worker holds
+    unacknowledged (an e-mail waiting out its countdown, any retry with a delay) through a client built
+    from the detached transport, which raises AttributeError: "Unrecoverable error", the worker exits and
+    nothing runs until something restarts it (the ops test of a Redis outage, issue 16). Nothing can be
+    restored through a dead connection anyway: the messages stay in Redis's unacknowledged set and come
+    back after the visibility timeout, and the job outbox re-sends any job not done by then.
+    """
+
+    def restore_unacked(self, client=None):
+        transport = self.channel.connection
+        if client is None and (transport is None or transport.client is None):
+            logger.warning(
+                "Broker connection lost: %d unacknowledged message(s) left to the visibility timeout and the "
+                "outbox sweeper",
+                len(self._delivered),
+            )
+            self._delivered.clear()
+            return None
+        return super().restore_unacked(client)
+
+
+class _RedisChannel(kombu_redis.Channel):
+    QoS = _RedisQoS
+
+
+class RedisTransport(kombu_redis.Transport):
+    """The Redis broker's transport (settings: CELERY_BROKER_TRANSPORT for redis:// and rediss:// URLs)."""
+
+    Channel = _RedisChannel
+
+
 # The timetable of periodic jobs. Each entry names a task by its dotted name; apps own the tasks.
 app.conf.beat_schedule = {
     "broker-heartbeat": {"task": "portal.tasks.heartbeat", "schedule": crontab(minute="*")},
 }
 
-# Notifications: immediate e-mails and digests live in portal/notifications_tasks.py.
-app.autodiscover_tasks(["portal"], related_name="notifications_tasks")
+# Reliability: the job outbox's sweeper sends what the broker missed and re-sends what a dead worker dropped.
+app.autodiscover_tasks(["portal"], related_name="jobs")
+app.conf.beat_schedule["outbox-sweep"] = {"task": "portal.jobs.sweep", "schedule": crontab(minute="*")}
+
+# Notifications: immediate e-mails and digests live in portal/notifications/tasks.py (found by autodiscovery).
 app.conf.beat_schedule.update(
     {
         # Digests go out at 08:00 in each person's own time zone: check every quarter hour who is due.
         "notification-digests": {"task": "portal.notifications.send_due_digests", "schedule": crontab(minute="*/15")},
         # Restart e-mails whose retries ran out while the mail server was down, or that the broker lost.
-        "notification-email-sweep": {"task": "portal.notifications.sweep", "schedule": crontab(minute="*/10")},
+        "notification-email-sweep": {"task": "portal.notifications.sweep", "schedule": crontab(minute="*/5")},
     }
 )
 
@@ -142,6 +186,17 @@ app.conf.beat_schedule.update(
 )
 
 
+# lms (xapi): send the activity log to the LRS from the cursor (does nothing unless XAPI_ENDPOINT is set).
+def _lms_schedule() -> dict:
+    from django.conf import settings
+
+    minutes = getattr(settings, "XAPI_PUSH_MINUTES", 1)
+    return {"lms-xapi-push": {"task": "lms.tasks.xapi_push", "schedule": crontab(minute=f"*/{minutes}")}}
+
+
+app.conf.beat_schedule.update(_lms_schedule())
+
+
 @task_prerun.connect
 def _fresh_content_types(**kwargs):
     """Forget cached ContentType ids before each job when the database may be flushed under the worker.
@@ -156,3 +211,18 @@ def _fresh_content_types(**kwargs):
         from django.contrib.contenttypes.models import ContentType
 
         ContentType.objects.clear_cache()
+
+
+# LTI: goal-stage scores that changed and were not yet posted to LMS gradebooks (unchanged ones are skipped).
+def _lti_schedule() -> dict:
+    from django.conf import settings
+
+    return {
+        "lti-scores-sync": {
+            "task": "lti.tasks.scores_sync_all",
+            "schedule": crontab(minute=f"*/{settings.LTI_SCORE_SYNC_MINUTES}"),
+        }
+    }
+
+
+app.conf.beat_schedule.update(_lti_schedule())

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from . import permissions
+from portal.people import permissions
 
 
 def portal(request):

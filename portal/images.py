@@ -5,12 +5,15 @@ from __future__ import annotations
 import io
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
-from PIL import Image, ImageOps, UnidentifiedImageError
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
@@ -42,6 +45,9 @@ def process_upload(upload, *, max_side: int = 1600, thumb_side: int = 256, squar
     head = data[:512].lstrip().lower()
     if head.startswith((b"<?xml", b"<svg")) or b"<svg" in head:
         raise ValidationError("SVG images are not accepted. Upload a JPEG, PNG or WebP photo.", code="svg")
+    # Pillow is imported on first upload, not at start-up: it is a few MB of every web worker's memory.
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     try:
         with Image.open(io.BytesIO(data)) as probe:
             fmt = probe.format

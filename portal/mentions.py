@@ -26,7 +26,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape, format_html, format_html_join
 
-from .models import Profile, User
+from portal.people.models import Profile, User
 
 MAX_MENTIONS = 20  # per text: more than this is a broadcast, not a mention
 MAX_NAME_WORDS = 4

@@ -3,7 +3,7 @@
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .permissions import must_use_mfa
+from portal.people.permissions import must_use_mfa
 
 # Paths a person without TOTP may still reach: setting it up, signing out, static files.
 _ALLOWED_PREFIXES = ("/accounts/", "/static/", "/media/", "/healthz", "/__")
@@ -19,6 +19,7 @@ class RequireMFAMiddleware:
             user is not None
             and user.is_authenticated
             and not request.path.startswith(_ALLOWED_PREFIXES)
+            and not _signed_in_by_lms(request)
             and must_use_mfa(user)
             and not _has_totp(user)
         ):
@@ -34,3 +35,10 @@ def _has_totp(user) -> bool:
         cached = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         user._has_totp = cached
     return cached
+
+
+def _signed_in_by_lms(request) -> bool:
+    """lti: a session started by a validated LTI launch was authenticated by the LMS (LTI_TRUST_PLATFORM_MFA)."""
+    from django.conf import settings
+
+    return getattr(settings, "LTI_TRUST_PLATFORM_MFA", False) and bool(request.session.get("lti_mfa_by_platform"))

@@ -81,7 +81,7 @@ def other_facilitator(other_cohort):
 
 @pytest.fixture
 def analyst(db):
-    from portal.models import Role
+    from portal.people.models import Role
     from tests.factories import UserFactory
 
     return UserFactory(roles=(Role.ANALYST,), profile__display_name="Ana Analyst")
@@ -89,7 +89,7 @@ def analyst(db):
 
 @pytest.fixture
 def admin_user(db):
-    from portal.models import Role
+    from portal.people.models import Role
     from tests.factories import UserFactory
 
     user = UserFactory(roles=(Role.ADMIN,), profile__display_name="Ada Admin")

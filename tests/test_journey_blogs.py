@@ -3,6 +3,7 @@ and schedules it; the job publishes it; a colleague follows the author, finds th
 page and comments; the author sees the comment."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -33,7 +34,9 @@ def test_write_schedule_publish_follow_and_comment(
     page.goto(f"{live_server.url}/blogs/write/")
     page.get_by_label("Title").fill("Notes from my first listening tour")
     page.get_by_label("Summary").fill("What the night shift told me.")
-    body = page.get_by_role("textbox", name="Your entry")
+    # The rich-text editor replaces the textarea once its script has loaded: write in the editor itself.
+    body = page.locator('.prose-editor [contenteditable="true"][aria-label="Your entry"]')
+    expect(body).to_be_visible(timeout=30_000)
     body.click()
     page.keyboard.type("I went to listen, not to talk. ")
     page.keyboard.press("Control+b")
@@ -79,15 +82,17 @@ def test_write_schedule_publish_follow_and_comment(
     login(colleague, other_leader)
     colleague.goto(f"{live_server.url}/blogs/")
     colleague.get_by_role("button", name="Follow Lee Leader").first.click()
-    expect(colleague.get_by_role("button", name="Following Lee Leader").first).to_be_visible()
+    # Whichever follow button was first (the entry's byline or the "Who to follow" card), it now says so.
+    expect(colleague.get_by_role("button", name=re.compile(r"^(Following|Unfollow) Lee Leader")).first).to_be_visible()
     colleague.goto(f"{live_server.url}/blogs/following/")
     expect(colleague.get_by_text("You follow Lee Leader")).to_be_visible()
     colleague.get_by_role("link", name="Notes from my first listening tour").click()
 
     # --- and comments
     expect(colleague.get_by_role("heading", level=1)).to_have_text("Notes from my first listening tour")
+    colleague.locator("#reply-composer textarea[name=body]").click()  # the editor loads as the reader starts to write
     composer = colleague.locator("#reply-composer [contenteditable=true]")
-    composer.click()
+    expect(composer).to_be_focused(timeout=30_000)  # half a megabyte of editor, fetched on demand
     colleague.keyboard.type("Thank you for going. The night team noticed.")
     colleague.get_by_role("button", name="Post comment").click()
     expect(colleague.get_by_text("Your comment is posted.")).to_be_visible()

@@ -7,9 +7,9 @@ import pytest
 from playwright.sync_api import expect
 
 from forums.services import post_reply, topic_create
-from portal.models import Delivery, Notification
 from portal.notifications import Event
-from portal.selectors.notifications import delivery_for
+from portal.notifications.models import Delivery, Notification
+from portal.notifications.selectors import delivery_for
 from tests.factories.forums import BoardFactory
 
 

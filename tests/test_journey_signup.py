@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from metrics.models import Activity
 from metrics.verbs import Verb
-from portal.models import Follow, Invitation, Membership, User
+from portal.people.models import Follow, Invitation, Membership, User
 from tests.factories import member_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,7 +55,11 @@ def test_invited_leader_signs_up_completes_profile_follows_and_signs_out(page, l
     page.get_by_label("Password (again)").fill("harbour-lights-2031")
     page.get_by_role("button", name="Create my account").click()
 
-    # Straight to her profile, already filled in with what the facilitator typed.
+    # She lands on the current step of her path (welcome); her profile is already filled in with what the
+    # facilitator typed.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome to Keystone")
+    page.locator(".user-menu summary").click()
+    page.get_by_role("link", name="Edit profile").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Edit your profile")
     expect(page.get_by_label("Display name")).to_have_value("Nia New")
     expect(page.get_by_label("Job title")).to_have_value("Depot Manager")

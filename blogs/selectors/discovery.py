@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from portal import permissions as portal_permissions
-from portal.models import Follow, User
+from portal.people import permissions as portal_permissions
+from portal.selectors.influence import who_to_follow as influence_who_to_follow
 
 from .. import permissions
-from ..models import Blog, Comment, Entry, EntryRead, Tag
+from ..models import Blog, Entry, EntryRead, Tag
 from .entries import visible_entries
 
 
@@ -38,58 +36,6 @@ def most_read_this_month(user, limit: int = 5) -> list[Entry]:
     )
 
 
-@dataclass
-class Suggestion:
-    person: User
-    followers: int
-    comments: int
-    blog: Blog | None
-
-
-def who_to_follow(user, limit: int = 5) -> list[Suggestion]:
-    """Authors with published entries the reader may see, ranked by how many people in the reader's
-    cohorts follow them and comment on their entries; people already followed are left out.
-    Readers in no cohort (programme staff) get the organisation-wide ranking."""
-    cohort_ids = portal_permissions.member_cohort_ids(user)
-    follows = Follow.objects.filter(followee=OuterRef("pk"))
-    comments = Comment.objects.filter(
-        entry__author=OuterRef("pk"),
-        entry__status=Entry.Status.PUBLISHED,
-        deleted_at__isnull=True,
-        hidden_at__isnull=True,
-    ).exclude(author=OuterRef("pk"))
-    if cohort_ids:
-        follows = follows.filter(follower__memberships__cohort_id__in=cohort_ids)
-        comments = comments.filter(author__memberships__cohort_id__in=cohort_ids)
-
-    def count(qs, group):
-        return Coalesce(
-            Subquery(
-                qs.order_by().values(group).annotate(n=Count("pk", distinct=True)).values("n"),
-                output_field=IntegerField(),
-            ),
-            Value(0),
-        )
-
-    authors = (
-        Entry.objects.filter(permissions.visible_entries_q(user), blog__kind=Blog.Kind.PERSONAL)
-        .values("author_id")
-        .distinct()
-    )
-    people = (
-        User.objects.filter(pk__in=authors, is_active=True)
-        .exclude(pk=user.pk)
-        .exclude(pk__in=Follow.objects.filter(follower=user).values("followee_id"))
-        .select_related("profile")
-        .annotate(n_followers=count(follows, "followee"), n_comments=count(comments, "entry__author"))
-        .annotate(score=F("n_followers") + F("n_comments"))
-        .order_by("-score", "-n_followers", "profile__display_name", "pk")[:limit]
-    )
-    people = list(people)
-    blogs = {b.owner_id: b for b in Blog.objects.filter(kind=Blog.Kind.PERSONAL, owner__in=people)}
-    return [Suggestion(p, p.n_followers, p.n_comments, blogs.get(p.pk)) for p in people]
-
-
 def popular_tags(user, limit: int = 12) -> QuerySet[Tag]:
     return (
         Tag.objects.annotate(n=Count("entries", filter=permissions.visible_entries_q(user, prefix="entries__")))
@@ -110,11 +56,20 @@ def all_blogs_context(user) -> dict:
     return {
         "latest": latest,
         "most_read": most_read_this_month(user),
-        "suggestions": who_to_follow(user),
+        # Who to follow by influence among people who blog, every level heard (issue 17).
+        "who_to_follow": influence_who_to_follow(user, limit=4, among=_blog_authors(user)),
         "popular_tags": list(popular_tags(user)),
         "cohort_blogs": list(cohort_blogs(user)),
         "has_any": bool(latest),
     }
+
+
+def _blog_authors(user):
+    return (
+        Entry.objects.filter(permissions.visible_entries_q(user), blog__kind=Blog.Kind.PERSONAL)
+        .values("author_id")
+        .distinct()
+    )
 
 
 def visible_entry_filter(user) -> Q:

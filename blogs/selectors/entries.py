@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from portal.models import Follow, User
+from portal.people.models import Follow, User
 
 from .. import permissions
 from ..models import Blog, Comment, Entry, EntryAutosave, EntryRead, EntryRevision, Tag, TagFollow
@@ -95,16 +96,20 @@ def entry_for_edit(pk: int) -> Entry:
     return entry
 
 
-def entry_comments(entry: Entry) -> list[Comment]:
-    """Top-level comments, oldest first, each with its replies: three queries whatever the number."""
+def entry_comments(entry: Entry, *, page: int = 1, per_page: int | None = None) -> tuple[list[Comment], bool]:
+    """One page of threads: top-level comments, oldest first, each with all its replies; and whether more
+    threads follow. Two queries whatever the number of comments, and a page's size does not grow with them."""
+    per_page = per_page or settings.BLOGS_COMMENTS_PER_PAGE
     people = ("author", "author__profile")
     replies = Comment.objects.select_related(*people).order_by("created_at", "pk")
-    return list(
+    start = (max(1, page) - 1) * per_page
+    threads = list(
         Comment.objects.filter(entry=entry, parent__isnull=True)
         .select_related(*people)
         .prefetch_related(Prefetch("replies", queryset=replies))
-        .order_by("created_at", "pk")
+        .order_by("created_at", "pk")[start : start + per_page + 1]
     )
+    return threads[:per_page], len(threads) > per_page
 
 
 def my_entries(user) -> dict[str, list[Entry]]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.urls import reverse
 
-from portal.models import Follow
+from portal.people.models import Cohort, Follow
 
 from ..models import Blog, TagFollow
 from .discovery import cohort_blogs
@@ -59,7 +60,37 @@ def subscriptions(user, token: str) -> dict[str, list[Subscription]]:
         ],
         "tags": [_sub(t.tag.name, t.tag.get_absolute_url(), "feed-tag", token, slug=t.tag.slug) for t in tags],
         "cohorts": [
-            _sub(b.title, b.get_absolute_url(), "feed-cohort", token, cohort_slug=b.cohort.slug)
+            _sub(b.title, b.get_absolute_url(), "feed-cohort", token, cohort_slug=cast(Cohort, b.cohort).slug)
             for b in cohort_blogs(user)
         ],
     }
+
+
+# ---------------------------------------------------------------- feed autodiscovery (issue 17)
+@dataclass(frozen=True)
+class Alternate:
+    type: str  # application/atom+xml or application/rss+xml
+    title: str
+    href: str  # absolute, carrying the viewer's own token
+
+
+def alternate_links(request, token: str, name: str, title: str, **kwargs) -> list[Alternate]:
+    """The <link rel="alternate"> pair (Atom, then RSS) for a page whose feed is ``blogs:<name>``.
+
+    The addresses carry the viewer's private token, as Discourse does, so a feed reader given the page's
+    address finds a feed that works for that person; no query (the caller already holds the token).
+    """
+    links = []
+    for fmt, mime, label in (("atom", "application/atom+xml", "Atom"), ("rss", "application/rss+xml", "RSS")):
+        path = reverse(f"blogs:{name}", kwargs={"token": token, "fmt": fmt, **kwargs})
+        links.append(Alternate(type=mime, title=f"{title} ({label})", href=request.build_absolute_uri(path)))
+    return links
+
+
+def blog_alternates(request, token: str, blog: Blog) -> list[Alternate]:
+    """A person's blog advertises its author's feed; a cohort blog its cohort's."""
+    if blog.is_cohort and blog.cohort_id:
+        return alternate_links(request, token, "feed-cohort", blog.title, cohort_slug=cast(Cohort, blog.cohort).slug)
+    if blog.owner_id:
+        return alternate_links(request, token, "feed-author", blog.title, user_id=blog.owner_id)
+    return []

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
-from portal.models import Follow
+from portal.people.models import Follow
 
 from ..models import Entry, TagFollow
 from .entries import visible_entries
@@ -92,9 +92,9 @@ def _entry_source(user, cursor: Cursor | None, limit: int) -> list[StreamItem]:
     qs = followed_entries(user).filter(after_cursor(cursor, "entry", "published_at"))
     items = []
     for entry in qs.order_by("-published_at", "-pk")[:limit]:
-        reasons = [f"You follow {entry.author.display_name}"] if entry.via_author else []
+        reasons = [f"You follow {entry.author.display_name}"] if cast(Any, entry).via_author else []
         reasons += [f"Tagged {t.name}" for t in entry.tags.all() if t.pk in followed_tag_ids]
-        items.append(StreamItem("entry", entry.published_at, entry.pk, entry, reasons))
+        items.append(StreamItem("entry", cast(datetime, entry.published_at), entry.pk, entry, reasons))
     return items
 
 

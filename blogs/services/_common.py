@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from portal.models import Cohort, User
-from portal.services.people import primary_cohort
+from portal.people.models import Cohort, User
+from portal.people.services.people import primary_cohort
 
 from .. import permissions
 from ..models import Entry

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from portal.models import Cohort, User
+from portal.people.models import Cohort, User
 
 from ..models import Blog
 

@@ -6,7 +6,6 @@ paragraphs, @mentions are linked by ``portal.mentions`` (and those mentioned are
 
 from __future__ import annotations
 
-import html as html_module
 import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,9 +15,10 @@ from django.utils.html import escape, linebreaks
 
 import metrics
 from metrics.verbs import Verb
-from onboarding import gate
+from portal.content import pipeline
+from portal.jobs import enqueue_on_commit
 from portal.mentions import link_mentions
-from portal.models import User
+from portal.people.models import User
 from portal.richtext import plain_text, sanitize
 
 from .. import permissions
@@ -39,8 +39,8 @@ def comment_body(raw: str) -> str:
 
 
 def comment_preflight(*, actor: User, entry: Entry, body: str, post_anyway: bool = False) -> None:
-    """Checks that must pass before a comment goes out (the onboarding policy gate and coach go here)."""
-    text = html_module.unescape(plain_text(body))
+    """Checks that must pass before a comment goes out (the content pipeline: policy, coach)."""
+    text = plain_text(body)
     if not text:
         raise ValidationError({"body": "Write your comment before posting."})
     if len(text) > MAX_COMMENT_CHARS:
@@ -48,7 +48,7 @@ def comment_preflight(*, actor: User, entry: Entry, body: str, post_anyway: bool
             {"body": f"This comment is {len(text):,} characters long; keep it under {MAX_COMMENT_CHARS:,}."}
         )
     # The policy gate and the coach: a banned term refuses; a warning needs post_anyway (recorded either way).
-    gate.check_publish(actor=actor, html=body, kind="comment", post_anyway=post_anyway)
+    pipeline.publish_check(actor=actor, html=body, kind="comment", post_anyway=post_anyway)
 
 
 def comment_create(
@@ -76,10 +76,8 @@ def comment_create(
     with transaction.atomic():
         comment = Comment.objects.create(entry=entry, author=actor, parent=parent, body=clean)
         metrics.record(actor=actor, verb=Verb.COMMENTED, target=comment, context=entry, cohort=entry_cohort(entry))
-        from .. import tasks
-
         comment_id = comment.pk
-        transaction.on_commit(lambda: tasks.comment_notify.delay(comment_id))
+        enqueue_on_commit("blogs.tasks.comment_notify", comment_id)
     return comment
 
 
@@ -167,4 +165,38 @@ def comment_delete(*, actor: User, comment: Comment) -> Comment:
             context=comment.entry,
             cohort=entry_cohort(comment.entry),
         )
+    return comment
+
+
+def comment_edit(*, actor: User, comment: Comment, body: str, post_anyway: bool = False) -> Comment:
+    """Change one's own comment, keeping every earlier text as a revision (as forum posts do).
+
+    Guarantees: only the writer edits, while the comment is visible and the entry readable
+    (PermissionDenied otherwise); the new body passes the same sanitiser, length check, policy gate
+    and coach as a new comment; the first edit also stores the original as revision 1; an unchanged
+    text writes nothing; the comment row is locked, so two concurrent edits get consecutive revision
+    numbers.
+    """
+    from django.db.models import Max
+
+    from ..models import CommentRevision
+
+    if not permissions.can_edit_comment(actor, comment):
+        raise PermissionDenied("You can edit only your own comments.")
+    clean = comment_body(body)
+    comment_preflight(actor=actor, entry=comment.entry, body=clean, post_anyway=post_anyway)
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if clean == locked.body:
+            return comment
+        now = timezone.now()
+        last = CommentRevision.objects.filter(comment=locked).aggregate(n=Max("number"))["n"] or 0
+        if last == 0:
+            CommentRevision.objects.create(
+                comment=locked, number=1, body=locked.body, editor=locked.author, created_at=locked.created_at
+            )
+            last = 1
+        CommentRevision.objects.create(comment=locked, number=last + 1, body=clean, editor=actor, created_at=now)
+        Comment.objects.filter(pk=comment.pk).update(body=clean, edited_at=now, edit_count=locked.edit_count + 1)
+        comment.body, comment.edited_at, comment.edit_count = clean, now, locked.edit_count + 1
     return comment

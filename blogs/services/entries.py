@@ -1,13 +1,13 @@
 """Writing entries: create, edit, the editor's save (draft, schedule or publish), comment setting, autosave.
 
 Scheduling, publishing and the scheduled-publish job live in ``publishing``; ``entry_save`` is the
-editor's single entry point and passes through them (and through onboarding's gate).
+editor's single entry point and passes through them (and through the content pipeline).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,10 +17,10 @@ from django.utils.text import slugify
 
 import metrics
 from metrics.verbs import Verb
-from onboarding import gate
-from portal import permissions as portal_permissions
+from portal.content import pipeline
 from portal.images import ProcessedImage
-from portal.models import Cohort, User
+from portal.people import permissions as portal_permissions
+from portal.people.models import Cohort, User
 from portal.richtext import plain_text, sanitize
 
 from .. import permissions
@@ -58,10 +58,15 @@ def _tags_text(entry: Entry) -> str:
     return ", ".join(sorted(t.name for t in entry.tags.all()))
 
 
+def entry_search_text(entry: Entry) -> str:
+    """What the one search matches an entry on: title, summary, tag names and the body's visible text."""
+    return "\n".join(x for x in (entry.title, entry.summary, _tags_text(entry), plain_text(entry.body)) if x)
+
+
 def _unique_entry_slug(blog: Blog, base: str, exclude_pk: int | None) -> str:
     base = (slugify(base) or "entry")[:100]
     slug, n = base, 2
-    taken = Entry.objects.filter(blog=blog).exclude(pk=exclude_pk)
+    taken = Entry.objects.filter(blog=blog).exclude(pk=cast(Any, exclude_pk))
     while taken.filter(slug=slug).exists():
         slug = f"{base}-{n}"
         n += 1
@@ -78,7 +83,7 @@ def _resolve_slug(blog: Blog, requested: str, title: str, exclude_pk: int | None
         raise ValidationError(
             {"slug": "Use lowercase letters, numbers and hyphens only in the web address, e.g. “my-first-post”."}
         )
-    if Entry.objects.filter(blog=blog, slug=slug).exclude(pk=exclude_pk).exists():
+    if Entry.objects.filter(blog=blog, slug=slug).exclude(pk=cast(Any, exclude_pk)).exists():
         raise ValidationError(
             {"slug": f"You already have an entry at “{slug}” on this blog. Choose another web address."}
         )
@@ -183,6 +188,8 @@ def entry_create(
         _apply_cover(entry, cover, False)
         entry.save()
         entry.tags.set(_tags_for(tag_names))
+        entry.search_text = entry_search_text(entry)
+        entry.save(update_fields=["search_text"])
         _record_revision(entry=entry, editor=actor)
         EntryAutosave.objects.filter(author=actor, entry__isnull=True).delete()
         metrics.record(actor=actor, verb=Verb.ENTRY_DRAFTED, target=entry, cohort=entry_cohort(entry))
@@ -235,6 +242,7 @@ def entry_update(
         entry.modified_at = now
         if entry.is_published and content_changed:
             entry.updated_at = now
+        entry.search_text = entry_search_text(entry)
         entry.save()
         _record_revision(entry=entry, editor=actor)
         EntryAutosave.objects.filter(author=actor, entry=entry).delete()
@@ -260,10 +268,10 @@ def entry_save(
     if action not in ACTIONS:
         raise ValidationError("Unknown action.")
     if action in ("publish", "schedule"):
-        # The policy gate and the coach (onboarding.gate), before the write so a refusal is still recorded;
+        # The policy gate and the coach (the content pipeline), before the write so a refusal is still recorded;
         # the scheduled job publishes what the author already confirmed here.
         body = content.get("body", entry.body if entry is not None else "")
-        gate.check_publish(actor=actor, html=body or "", kind="entry", post_anyway=post_anyway)
+        pipeline.publish_check(actor=actor, html=body or "", kind="entry", post_anyway=post_anyway)
     with transaction.atomic():
         if entry is None:
             content.pop("remove_cover", None)
@@ -330,3 +338,17 @@ def entry_autosave_discard(*, actor: User, entry: Entry | None = None) -> None:
     """Throw away the author's working copy (the "discard changes" button)."""
     with transaction.atomic():
         EntryAutosave.objects.filter(author=actor, entry=entry).delete()
+
+
+def entry_search_text_backfill(**_kwargs) -> int:
+    """Fill the search text of entries written before it existed (run after migrate; idempotent).
+
+    Guarantees: only entries whose search text is empty are touched; returns how many were filled.
+    """
+    filled = 0
+    for entry in Entry.objects.filter(search_text="").prefetch_related("tags").iterator(chunk_size=500):
+        text = entry_search_text(entry)
+        if text:
+            Entry.objects.filter(pk=entry.pk).update(search_text=text)
+            filled += 1
+    return filled

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 import metrics
 from metrics.verbs import Verb
-from portal.models import User
-from portal.services.people import primary_cohort
+from portal.people.models import User
+from portal.people.services.people import primary_cohort
 
 from ..models import FeedToken
 

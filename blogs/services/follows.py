@@ -7,8 +7,8 @@ from django.db import IntegrityError, transaction
 
 import metrics
 from metrics.verbs import Verb
-from portal.models import Follow, User
-from portal.services.people import follow_create, follow_delete, primary_cohort
+from portal.people.models import Follow, User
+from portal.people.services.people import follow_create, follow_delete, primary_cohort
 
 from .. import permissions
 from ..models import Tag, TagFollow

@@ -18,7 +18,8 @@ from django.utils import timezone
 
 import metrics
 from metrics.verbs import Verb
-from portal.models import User
+from portal.jobs import enqueue_on_commit
+from portal.people.models import User
 from portal.richtext import plain_text
 
 from ..models import Entry
@@ -40,10 +41,8 @@ def publish_preflight(*, actor: User, entry: Entry) -> None:
 
 
 def _announce_on_commit(entry: Entry) -> None:
-    from .. import tasks
-
     entry_id = entry.pk
-    transaction.on_commit(lambda: tasks.entry_announce.delay(entry_id))
+    enqueue_on_commit("blogs.tasks.entry_announce", entry_id)
 
 
 def entry_schedule(*, actor: User, entry: Entry, publish_at: datetime | None) -> Entry:

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 import metrics
 from metrics.verbs import Verb
-from portal.models import User
+from portal.people.models import User
 
 from .. import permissions
 from ..models import Entry, EntryRead

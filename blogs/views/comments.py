@@ -7,9 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from onboarding import gate
+from portal.content import pipeline
 from portal.mentions import autocomplete_response
 
 from .. import permissions
@@ -46,8 +47,8 @@ def comment_create(request, pk: int):
                 parent=parent,
                 post_anyway=form.cleaned_data.get("post_anyway", False),
             )
-        except gate.PublishRefused as refusal:
-            gate.apply_to_form(form, refusal)
+        except pipeline.PublishRefused as refusal:
+            pipeline.apply_to_form(form, refusal)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         except PermissionDenied as exc:
@@ -79,3 +80,65 @@ def mention_autocomplete(request):
     except ValueError:
         raise Http404("No such entry.") from None
     return autocomplete_response(request, permissions.entry_audience(entry))
+
+
+def _comment_or_404(user, pk: int) -> Comment:
+    comment = Comment.objects.select_related("entry__blog", "entry__author", "entry__cohort", "author").filter(pk=pk)
+    found = comment.first()
+    if found is None or not permissions.can_view_comment(user, found):
+        raise Http404("No such comment.")
+    return found
+
+
+@login_required
+def comment_edit(request, pk: int):
+    """Edit one's own comment (issue 17); the earlier text stays in the comment's history."""
+    comment = _comment_or_404(request.user, pk)
+    if not permissions.can_edit_comment(request.user, comment):
+        raise PermissionDenied("You can edit only your own comments.")
+    if request.method == "POST":
+        form = CommentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.comment_edit(
+                    actor=request.user,
+                    comment=comment,
+                    body=form.cleaned_data["body"],
+                    post_anyway=form.cleaned_data.get("post_anyway", False),
+                )
+            except pipeline.PublishRefused as refusal:
+                pipeline.apply_to_form(form, refusal)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, "Your comment is updated.")
+                return redirect(comment.get_absolute_url())
+    else:
+        form = CommentForm(initial={"body": comment.body})
+    return render(
+        request,
+        "blogs/comment_edit.html",
+        {
+            "comment": comment,
+            "entry": comment.entry,
+            "form": form,
+            "mention_url": f"{reverse('blogs:mention-autocomplete')}?entry={comment.entry_id}",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def comment_history(request, pk: int):
+    """Every version of a comment, newest first, with what changed (as forum posts have)."""
+    from ..selectors.personal import comment_history as history
+
+    comment = _comment_or_404(request.user, pk)
+    if not comment.is_visible and not permissions.can_moderate_entry(request.user, comment.entry):
+        raise Http404("No such comment.")
+    return render(
+        request,
+        "blogs/comment_history.html",
+        {"comment": comment, "entry": comment.entry, "revisions": history(comment)},
+    )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_POST
 
-from onboarding import gate
+from portal.content import pipeline
 from portal.richtext import plain_text, sanitize
 
 from .. import permissions
@@ -26,7 +26,7 @@ from ..services import entries as services
 from ..services import publishing
 from ..services.reads import entry_read_record
 from ..tagging import parse_tags, tag_slug
-from ._entry_page import entry_page_context, reply_target
+from ._entry_page import comments_context, entry_page_context, reply_target
 
 
 def _user_zone(user):
@@ -55,6 +55,9 @@ def entry_detail(request, blog_slug: str, entry_slug: str):
         raise Http404("No such entry.")
     if entry_read_record(reader=request.user, entry=entry):
         entry.read_count += 1  # counted before this first read was recorded
+    if request.htmx and "comments" in request.GET:  # "Load more comments": the next threads only
+        context = {"entry": entry, **comments_context(request, entry, None)}
+        return render(request, "blogs/partials/comment_page.html", context)
     reply_to = reply_target(entry, request.GET.get("reply_to"))
     form = CommentForm(initial={"reply_to": reply_to.pk if reply_to else None})
     context = entry_page_context(request, entry, form, reply_to)
@@ -94,8 +97,8 @@ def _editor(request, entry: Entry | None):
                         post_anyway=form.cleaned_data.get("post_anyway", False),
                         **content,
                     )
-                except gate.PublishRefused as refusal:
-                    gate.apply_to_form(form, refusal)
+                except pipeline.PublishRefused as refusal:
+                    pipeline.apply_to_form(form, refusal)
                 except ValidationError as exc:
                     apply_service_errors(form, exc)
                 else:

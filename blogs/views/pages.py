@@ -11,7 +11,14 @@ from django.views.decorators.http import require_GET
 from .. import permissions
 from ..models import Blog
 from ..selectors import discovery, entries, stream
+from ..selectors.feeds import alternate_links, blog_alternates
+from ..services.feeds import feed_token_ensure
 from ._common import paginate
+
+
+def _token(request) -> str:
+    """The viewer's feed token for the pages' <link rel="alternate"> (created on first need, then one query)."""
+    return feed_token_ensure(user=request.user).key
 
 
 @login_required
@@ -19,6 +26,7 @@ from ._common import paginate
 def index(request):
     context = discovery.all_blogs_context(request.user)
     context["can_write"] = permissions.can_write(request.user)
+    context["feed_links"] = alternate_links(request, _token(request), "feed-org", "All organisation-wide entries")
     return render(request, "blogs/index.html", context)
 
 
@@ -30,7 +38,12 @@ def following(request):
     return render(
         request,
         "blogs/following.html",
-        {"items": items, "next_cursor": next_cursor.encode() if next_cursor else "", "is_first_page": cursor is None},
+        {
+            "items": items,
+            "next_cursor": next_cursor.encode() if next_cursor else "",
+            "is_first_page": cursor is None,
+            "feed_links": alternate_links(request, _token(request), "feed-personal", "Everything you follow"),
+        },
     )
 
 
@@ -66,6 +79,7 @@ def blog_detail(request, slug: str):
             "is_owner": blog.owner_id == request.user.pk,
             "can_write_here": permissions.can_write_to_blog(request.user, blog),
             "can_follow": blog.owner_id is not None and blog.owner_id != request.user.pk,
+            "feed_links": blog_alternates(request, _token(request), blog),
             **entries.blog_header(request.user, blog),
         },
     )
@@ -82,7 +96,14 @@ def author(request, user_id: int):
     return render(
         request,
         "blogs/author_empty.html",
-        {"person": person, "can_follow": person.pk != request.user.pk, **header},
+        {
+            "person": person,
+            "can_follow": person.pk != request.user.pk,
+            "feed_links": alternate_links(
+                request, _token(request), "feed-author", person.display_name, user_id=person.pk
+            ),
+            **header,
+        },
     )
 
 
@@ -94,5 +115,12 @@ def tag(request, slug: str):
     return render(
         request,
         "blogs/tag.html",
-        {"tag": the_tag, "page": page, **entries.tag_header(request.user, the_tag)},
+        {
+            "tag": the_tag,
+            "page": page,
+            "feed_links": alternate_links(
+                request, _token(request), "feed-tag", f"Tag: {the_tag.name}", slug=the_tag.slug
+            ),
+            **entries.tag_header(request.user, the_tag),
+        },
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import (
     BooleanField,
     Count,
@@ -30,7 +32,7 @@ def visible_board(user, slug: str) -> Board:
     return board
 
 
-def _count(qs: QuerySet, field: str = "pk", func=Count) -> Subquery:
+def _count(qs: QuerySet, field: str = "pk", func=Count) -> Coalesce:
     return Coalesce(
         Subquery(qs.order_by().values("board").annotate(c=func(field)).values("c"), output_field=IntegerField()),
         0,
@@ -67,7 +69,7 @@ def board_list(user) -> list[Board]:
         )
         .order_by("-org_wide", "cohort__name", "position", "title")
     )
-    boards = list(qs)
+    boards: list[Any] = list(qs)  # post_count is set here, not declared on Board
     for board in boards:
         board.post_count = board.topic_count + board.reply_total
     return boards

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
@@ -11,7 +12,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 
 from .. import permissions
 from ..models import Flag, ModerationAction
-from ..services.flags import ReviewItem, hooks_for_content_type, registered_content_type_ids
+from ..services.flags import FlagHooks, ReviewItem, hooks_for_content_type, registered_content_type_ids
 
 QUEUE_PAGE_SIZE = 20
 AUDIT_PAGE_SIZE = 50
@@ -55,7 +56,7 @@ def review_queue(user, *, page: int | str = 1) -> Page:
         .annotate(flag_count=Count("pk"), first_flagged=Min("created_at"), last_flagged=Max("created_at"))
         .order_by("first_flagged", "object_id")
     )
-    page_obj = Paginator(groups, QUEUE_PAGE_SIZE).get_page(page)
+    page_obj: Page[Any] = Paginator(groups, QUEUE_PAGE_SIZE).get_page(page)
     rows = list(page_obj.object_list)
     if not rows:
         page_obj.object_list = []
@@ -70,7 +71,7 @@ def review_queue(user, *, page: int | str = 1) -> Page:
     for row in rows:
         ids_by_type.setdefault(row["content_type_id"], []).append(row["object_id"])
     reviews: dict[tuple[int, int], ReviewItem] = {}
-    keys: dict[int, tuple[str, object]] = {}
+    keys: dict[int, tuple[str, FlagHooks]] = {}
     for content_type_id, ids in ids_by_type.items():
         found = hooks_for_content_type(ContentType.objects.get_for_id(content_type_id))
         if found is None:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import F, QuerySet
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
+
+from portal.search.excerpts import START, STOP, headline_html, highlight
 
 from .. import permissions
 from ..models import Board, Post
@@ -25,8 +27,8 @@ SEARCH_CONFIG = "english"  # must match the index in migrations/0002_post_search
 MAX_QUERY_LENGTH = 200
 PAGE_SIZE = 20
 # Markers ts_headline puts around matches; replaced by <mark> after the excerpt is escaped.
-_START, _STOP = "\u2045", "\u2046"
-EXCERPT_CHARS = 240
+# Excerpts (escaped text, matches in <mark>) follow one set of rules for every search: portal.search.excerpts.
+_START, _STOP = START, STOP
 
 
 @dataclass
@@ -89,7 +91,7 @@ def search_posts(user, query: str, *, page: int | str = 1) -> tuple[Page | None,
         for term in terms:
             qs = qs.filter(search_text__icontains=term)
         qs = qs.order_by("-created_at")
-    page_obj = Paginator(qs, PAGE_SIZE).get_page(page)
+    page_obj: Page[Any] = Paginator(qs, PAGE_SIZE).get_page(page)
     page_obj.object_list = [
         SearchResult(
             post=post,
@@ -98,33 +100,3 @@ def search_posts(user, query: str, *, page: int | str = 1) -> tuple[Page | None,
         for post in page_obj.object_list
     ]
     return page_obj, query
-
-
-def headline_html(headline: str) -> SafeString:
-    """PostgreSQL's excerpt with its match markers turned into <mark>, everything else escaped."""
-    escaped = str(escape(headline or ""))
-    return mark_safe(escaped.replace(_START, "<mark>").replace(_STOP, "</mark>"))
-
-
-def highlight(text: str, terms: list[str], *, width: int = EXCERPT_CHARS) -> SafeString:
-    """An excerpt of ``text`` around the first match with every term wrapped in <mark> (text escaped)."""
-    text = " ".join((text or "").split())
-    if not terms:
-        return escape(text[:width])
-    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
-    first = pattern.search(text)
-    start = max(0, (first.start() if first else 0) - width // 3)
-    if start:
-        space = text.find(" ", start)
-        start = space + 1 if 0 <= space < start + 20 else start
-    excerpt = text[start : start + width]
-    pieces: list[str] = ["… " if start else ""]
-    cursor = 0
-    for match in pattern.finditer(excerpt):
-        pieces.append(str(escape(excerpt[cursor : match.start()])))
-        pieces.append(f"<mark>{escape(match.group())}</mark>")
-        cursor = match.end()
-    pieces.append(str(escape(excerpt[cursor:])))
-    if start + width < len(text):
-        pieces.append(" …")
-    return mark_safe("".join(pieces))

@@ -24,6 +24,16 @@ from django.utils import timezone
 from .. import permissions
 from ..models import Board, Post, ReadState, Topic
 
+# Extra per-topic facts other apps add to topic lists, as annotations in the list's own query (no extra
+# query per page): e.g. facilitation's ``is_starter_prompt``. name -> a callable returning an expression
+# over the outer Topic (``OuterRef("pk")``). Filled from AppConfig.ready, so forums imports nobody.
+TOPIC_LIST_ANNOTATIONS: dict = {}
+
+
+def register_topic_list_annotation(name: str, expression) -> None:
+    TOPIC_LIST_ANNOTATIONS[name] = expression
+
+
 TOPIC_SORTS = {
     "latest": "Latest activity",
     "newest": "Newest",
@@ -82,6 +92,8 @@ def _topic_list(
     else:
         qs = qs.order_by(*pins, "-last_post_at", "-pk")
     qs = with_read_state(qs, user).select_related("author__profile", "last_poster__profile", "board__cohort")
+    if TOPIC_LIST_ANNOTATIONS:
+        qs = qs.annotate(**{name: make() for name, make in TOPIC_LIST_ANNOTATIONS.items()})
     paginator = Paginator(qs, settings.FORUM_TOPICS_PER_PAGE)
     return paginator.get_page(page)
 

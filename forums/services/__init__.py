@@ -1,15 +1,17 @@
 """Every write in the forums. One module per noun; import the functions from here.
 
 Entry points the other apps build on: ``topic_create`` and ``post_reply`` are the only ways content
-is created (onboarding's policy gate and coach check hook in there), ``flag_create`` and the flag
+is created (the checks registered in portal.content.pipeline run there), ``flag_create`` and the flag
 registry in ``forums.services.flags`` make other apps' content reviewable in the same queue.
 """
 
-from ._common import DuplicateSubmission, PreparedBody, prepare_body
+from ._common import RAW_HTML_FACTOR, DuplicateSubmission, PreparedBody, prepare_body
 from .attachments import attachment_create, attachment_html, attachments_prune
 from .audit import moderation_log
 from .boards import board_create, board_move, board_update
 from .flags import FlagHooks, Resolution, ReviewItem, flag_create, flag_resolve, register_flaggable
+from .personal import bookmark_set, mute_person_set, mute_topic_set
+from .polls import poll_create, poll_vote, topic_create_with_poll
 from .posts import post_delete, post_edit, post_hide, post_reply, post_restore, post_unhide, topic_recount
 from .reactions import reaction_toggle
 from .reading import draft_discard, draft_save, read_state_mark, watch_auto, watch_set
@@ -23,6 +25,7 @@ from .topics import (
 )
 
 __all__ = [
+    "RAW_HTML_FACTOR",
     "DuplicateSubmission",
     "FlagHooks",
     "PreparedBody",
@@ -34,11 +37,16 @@ __all__ = [
     "board_create",
     "board_move",
     "board_update",
+    "bookmark_set",
     "draft_discard",
     "draft_save",
     "flag_create",
     "flag_resolve",
     "moderation_log",
+    "mute_person_set",
+    "mute_topic_set",
+    "poll_create",
+    "poll_vote",
     "post_delete",
     "post_edit",
     "post_hide",
@@ -51,6 +59,7 @@ __all__ = [
     "register_flaggable",
     "topic_accept_answer",
     "topic_create",
+    "topic_create_with_poll",
     "topic_lock_set",
     "topic_move",
     "topic_pin_set",

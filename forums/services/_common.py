@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models
 from django.urls import reverse
 from django.utils.html import escape, linebreaks
 
 from portal.mentions import link_mentions
-from portal.models import Cohort, User
+from portal.people.models import Cohort, User
+from portal.people.services.people import primary_cohort
 from portal.richtext import sanitize
-from portal.services.people import primary_cohort
 
 from ..models import Attachment, Board, Topic
 from ..text import readable_text
@@ -30,6 +34,35 @@ class DuplicateSubmission(Exception):
     def __init__(self, existing):
         super().__init__("Already posted.")
         self.existing = existing
+
+
+def duplicate_check(*, model: type[models.Model], actor: User, client_key: str, now: datetime, **same) -> None:
+    """The one double-submit guard for forum writes (topics, replies), run inside the write's transaction.
+
+    Raises ``DuplicateSubmission`` with what the first submit created when this person already used
+    ``client_key`` (the composer's one-time key), or wrote a row matching ``same`` (same text in the same
+    topic, same title on the same board) within FORUM_DUPLICATE_WINDOW_SECONDS.
+    """
+    mine = model._default_manager.filter(author=actor)
+    existing = mine.filter(client_key=client_key).first() if client_key else None
+    if existing is None:
+        window = now - timedelta(seconds=settings.FORUM_DUPLICATE_WINDOW_SECONDS)
+        existing = mine.filter(created_at__gte=window, **same).first()
+    if existing is not None:
+        raise DuplicateSubmission(existing)
+
+
+@contextmanager
+def duplicate_guard(*, model: type[models.Model], actor: User, client_key: str) -> Iterator[None]:
+    """Wrap the write's ``transaction.atomic()``: two submits that raced past ``duplicate_check`` meet the
+    unique (author, client_key) constraint; the loser's IntegrityError becomes ``DuplicateSubmission``."""
+    try:
+        yield
+    except IntegrityError:
+        existing = model._default_manager.filter(author=actor, client_key=client_key).first() if client_key else None
+        if existing is None:
+            raise
+        raise DuplicateSubmission(existing) from None
 
 
 @dataclass

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from portal.images import process_upload
-from portal.models import User
+from portal.people.models import User
 
 from .. import permissions
 from ..models import Attachment, Board

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
-from portal.models import Cohort, User
+from portal.people.models import Cohort, User
 
 from ..models import ModerationAction
 

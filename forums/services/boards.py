@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,7 +12,7 @@ from django.utils.text import slugify
 
 import metrics
 from metrics.verbs import Verb
-from portal.models import Cohort, User
+from portal.people.models import Cohort, User
 
 from .. import permissions
 from ..models import Board, ModerationAction
@@ -31,6 +32,10 @@ RESERVED_SLUGS = {
     "mentions",
     "t",
     "p",
+    # issue 17 (feat)
+    "saved",
+    "muted",
+    "people",
 }
 
 
@@ -48,7 +53,7 @@ def on_board_created(hook: Callable[..., None]) -> None:
 def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(title)[:120] or "board"
     slug, n = base, 2
-    while slug in RESERVED_SLUGS or Board.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+    while slug in RESERVED_SLUGS or Board.objects.filter(slug=slug).exclude(pk=cast(Any, exclude_pk)).exists():
         slug = f"{base}-{n}"
         n += 1
     return slug

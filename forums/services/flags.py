@@ -44,7 +44,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -55,7 +55,8 @@ from django.utils import timezone
 
 import metrics
 from metrics.verbs import Verb
-from portal.models import Cohort, User
+from portal.jobs import enqueue_on_commit
+from portal.people.models import Cohort, User
 
 from .. import permissions
 from ..models import Flag, ModerationAction, Post
@@ -120,7 +121,7 @@ def hooks_for(obj: models.Model) -> tuple[str, FlagHooks]:
 
 def hooks_for_content_type(content_type: ContentType) -> tuple[str, FlagHooks] | None:
     model = content_type.model_class()
-    key = _BY_MODEL.get(model)
+    key = _BY_MODEL.get(cast("type[models.Model]", model))  # None (a stale content type) finds no key
     return (key, _BY_KEY[key][1]) if key else None
 
 
@@ -248,14 +249,15 @@ def flag_resolve(*, actor: User, target: models.Model, action: str, message: str
             cohort=hooks.cohort(target),
             data={"action": f"flag_{action}", "flags": len(open_flags)},
         )
-        from .. import tasks
-
         flag_ids = [f.pk for f in open_flags]
         key, _ = hooks_for(target)
-        transaction.on_commit(
-            lambda: tasks.flags_resolved_notify.delay(
-                flag_ids, actor.pk, key, target.pk, message if action == Resolution.HIDE_MESSAGE else ""
-            )
+        enqueue_on_commit(
+            "forums.tasks.flags_resolved_notify",
+            flag_ids,
+            actor.pk,
+            key,
+            target.pk,
+            message if action == Resolution.HIDE_MESSAGE else "",
         )
     return len(open_flags)
 

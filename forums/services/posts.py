@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import cast
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
 import metrics
 from metrics.verbs import Verb
-from onboarding import gate
+from portal.content import pipeline
+from portal.jobs import enqueue_on_commit
 from portal.mentions import mentioned_ids
-from portal.models import User
+from portal.people.models import User
 
 from .. import permissions
 from ..models import Attachment, ModerationAction, Post, PostRevision, Topic
-from ._common import DuplicateSubmission, activity_cohort, clean_title, prepare_body, topic_cohort
+from ._common import (
+    PreparedBody,
+    activity_cohort,
+    clean_title,
+    duplicate_check,
+    duplicate_guard,
+    prepare_body,
+    topic_cohort,
+)
 from .audit import moderation_log
 from .reading import draft_discard, read_state_mark, watch_auto
 
@@ -75,83 +84,78 @@ def post_reply(
     topic_first_response with the seconds it took. Notifications follow after commit.
     """
     prepared = prepare_body(body, author=actor)
-    # The policy gate and the coach (onboarding.gate) run before the write, so a refusal is still recorded.
-    gate.check_publish(actor=actor, html=prepared.html, kind="reply", post_anyway=post_anyway, board=topic.board)
+    # The policy gate and the coach (the content pipeline) run before the write, so a refusal is still recorded.
+    pipeline.publish_check(actor=actor, html=prepared.html, kind="reply", post_anyway=post_anyway, board=topic.board)
     client_key = (client_key or "")[:64]
-    try:
-        with transaction.atomic():
-            topic = _lock_topic(topic.pk)
-            board = topic.board
-            moderator = permissions.can_moderate_board(actor, board)
-            if not permissions.can_post_in_board(actor, board) or not permissions.can_view_topic(actor, topic):
-                raise PermissionDenied("You cannot reply here.")
-            if not moderator and not topic.is_visible:
-                raise ValidationError("This topic was removed, so it takes no more replies.", code="removed")
-            if not moderator and topic.is_locked:
-                raise ValidationError(
-                    "A facilitator locked this topic, so it takes no more replies. Your text is kept below.",
-                    code="locked",
-                )
-            now = timezone.now()
-            _check_duplicate_reply(actor=actor, topic=topic, html=prepared.html, client_key=client_key, now=now)
-            if topic.slow_mode_minutes and not moderator:
-                _check_slow_mode(actor=actor, topic=topic, now=now)
-            if reply_to is not None and (reply_to.topic_id != topic.pk or reply_to.number == 1):
-                reply_to = None  # replying to the opening post is replying to the topic
-            number = topic.highest_number + 1
-            post = Post.objects.create(
-                topic=topic,
-                number=number,
-                author=actor,
-                body=prepared.html,
-                search_text=prepared.text,
-                reply_to=reply_to,
-                created_at=now,
-                client_key=client_key,
-            )
-            PostRevision.objects.create(post=post, number=1, body=prepared.html, editor=actor, created_at=now)
-            Attachment.objects.filter(pk__in=prepared.attachment_ids, uploader=actor, post__isnull=True).update(
-                post=post
-            )
-            Topic.objects.filter(pk=topic.pk).update(
-                highest_number=number,
-                last_post_number=number,
-                reply_count=topic.reply_count + 1,
-                last_post=post,
-                last_post_at=now,
-                last_poster=actor,
-            )
-            watch_auto(user=actor, topic=topic)
-            read_state_mark(user=actor, topic=topic, number=number)
-            draft_discard(user=actor, board=board, topic=topic)
-            metrics.record(
-                actor=actor,
-                verb=Verb.POST_CREATED,
-                target=post,
-                context=topic,
-                cohort=activity_cohort(board, actor),
-            )
-            _record_first_response(actor=actor, topic=topic, post=post)
-            from .. import tasks
-
-            transaction.on_commit(lambda: tasks.post_created_notify.delay(post.pk))
-    except IntegrityError:
-        existing = Post.objects.filter(author=actor, client_key=client_key).first() if client_key else None
-        if existing is None:
-            raise
-        raise DuplicateSubmission(existing) from None
+    with duplicate_guard(model=Post, actor=actor, client_key=client_key), transaction.atomic():
+        topic = _lock_topic(topic.pk)
+        moderator = _check_may_reply(actor=actor, topic=topic)
+        now = timezone.now()
+        duplicate_check(model=Post, actor=actor, client_key=client_key, now=now, topic=topic, body=prepared.html)
+        if topic.slow_mode_minutes and not moderator:
+            _check_slow_mode(actor=actor, topic=topic, now=now)
+        if reply_to is not None and (reply_to.topic_id != topic.pk or reply_to.number == 1):
+            reply_to = None  # replying to the opening post is replying to the topic
+        post = _reply_write(
+            actor=actor, topic=topic, prepared=prepared, reply_to=reply_to, client_key=client_key, now=now
+        )
+        metrics.record(
+            actor=actor,
+            verb=Verb.POST_CREATED,
+            target=post,
+            context=topic,
+            cohort=activity_cohort(topic.board, actor),
+        )
+        _record_first_response(actor=actor, topic=topic, post=post)
+        enqueue_on_commit("forums.tasks.post_created_notify", post.pk)
     return post
 
 
-def _check_duplicate_reply(*, actor: User, topic: Topic, html: str, client_key: str, now) -> None:
-    if client_key:
-        existing = Post.objects.filter(author=actor, client_key=client_key).first()
-        if existing:
-            raise DuplicateSubmission(existing)
-    window = now - timedelta(seconds=settings.FORUM_DUPLICATE_WINDOW_SECONDS)
-    existing = Post.objects.filter(author=actor, topic=topic, body=html, created_at__gte=window).first()
-    if existing:
-        raise DuplicateSubmission(existing)
+def _check_may_reply(*, actor: User, topic: Topic) -> bool:
+    """Refuse a reply the writer may not make here; returns whether they moderate the board."""
+    board = topic.board
+    moderator = permissions.can_moderate_board(actor, board)
+    if not permissions.can_post_in_board(actor, board) or not permissions.can_view_topic(actor, topic):
+        raise PermissionDenied("You cannot reply here.")
+    if not moderator and not topic.is_visible:
+        raise ValidationError("This topic was removed, so it takes no more replies.", code="removed")
+    if not moderator and topic.is_locked:
+        raise ValidationError(
+            "A facilitator locked this topic, so it takes no more replies. Your text is kept below.",
+            code="locked",
+        )
+    return moderator
+
+
+def _reply_write(
+    *, actor: User, topic: Topic, prepared: PreparedBody, reply_to: Post | None, client_key: str, now
+) -> Post:
+    """The reply's rows: post, first revision, attachments, topic counters, the writer's watch/read/draft."""
+    number = topic.highest_number + 1
+    post = Post.objects.create(
+        topic=topic,
+        number=number,
+        author=actor,
+        body=prepared.html,
+        search_text=prepared.text,
+        reply_to=reply_to,
+        created_at=now,
+        client_key=client_key,
+    )
+    PostRevision.objects.create(post=post, number=1, body=prepared.html, editor=actor, created_at=now)
+    Attachment.objects.filter(pk__in=prepared.attachment_ids, uploader=actor, post__isnull=True).update(post=post)
+    Topic.objects.filter(pk=topic.pk).update(
+        highest_number=number,
+        last_post_number=number,
+        reply_count=topic.reply_count + 1,
+        last_post=post,
+        last_post_at=now,
+        last_poster=actor,
+    )
+    watch_auto(user=actor, topic=topic)
+    read_state_mark(user=actor, topic=topic, number=number)
+    draft_discard(user=actor, board=topic.board, topic=topic)
+    return post
 
 
 def _check_slow_mode(*, actor: User, topic: Topic, now) -> None:
@@ -222,7 +226,7 @@ def post_edit(*, actor: User, post: Post, body: str, title: str | None = None, r
             created_at=now,
         )
         if title_changed:
-            topic.title = title
+            topic.title = cast(str, title)
             topic.save(update_fields=["title"])
         post.body = prepared.html
         post.search_text = f"{topic.title}\n{prepared.text}" if post.number == 1 else prepared.text
@@ -243,10 +247,8 @@ def post_edit(*, actor: User, post: Post, body: str, title: str | None = None, r
             _log(actor, ModerationAction.Action.EDIT, post, topic, reason, data={"revision": last_number + 1})
         new_mentions = [uid for uid in prepared.mention_ids if uid not in previous_mentions]
         if new_mentions:
-            from .. import tasks
-
             post_id = post.pk
-            transaction.on_commit(lambda: tasks.mentions_notify.delay(post_id, new_mentions, actor.pk))
+            enqueue_on_commit("forums.tasks.mentions_notify", post_id, new_mentions, actor.pk)
     return post
 
 

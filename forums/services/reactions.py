@@ -7,7 +7,8 @@ from django.db import IntegrityError, transaction
 
 import metrics
 from metrics.verbs import Verb
-from portal.models import User
+from portal.jobs import enqueue_on_commit
+from portal.people.models import User
 
 from .. import permissions
 from ..models import Post, Reaction
@@ -41,7 +42,5 @@ def reaction_toggle(*, actor: User, post: Post, kind: str) -> bool:
         except IntegrityError:  # the same click arrived twice at once: the first one counts
             return True
         metrics.record(actor=actor, verb=Verb.REACTED, target=post, context=topic, cohort=cohort, data={"kind": kind})
-        from .. import tasks
-
-        transaction.on_commit(lambda: tasks.reaction_notify.delay(reaction.pk))
+        enqueue_on_commit("forums.tasks.reaction_notify", reaction.pk)
     return True

@@ -6,11 +6,13 @@ few seconds and would drown the adoption log in housekeeping (the log counts wha
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from portal.models import User
+from portal.people.models import User
 from portal.richtext import plain_text, sanitize
 
 from .. import permissions
@@ -48,7 +50,7 @@ def watch_set(*, user: User, watching: bool, board: Board | None = None, topic: 
     """Start or stop watching a board (new topics) or a topic (new replies)."""
     if (board is None) == (topic is None):
         raise ValueError("Watch either a board or a topic.")
-    visible_board = board if board is not None else topic.board
+    visible_board = board if board is not None else cast(Topic, topic).board
     if not permissions.can_view_board(user, visible_board):
         raise PermissionDenied("You cannot see this board.")
     with transaction.atomic():

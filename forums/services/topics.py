@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 import metrics
 from metrics.verbs import Verb
-from onboarding import gate
-from portal.models import User
+from portal.content import pipeline
+from portal.jobs import enqueue_on_commit
+from portal.people.models import User
 
 from .. import permissions
 from ..models import Attachment, Board, ModerationAction, Post, PostRevision, Topic
-from ._common import DuplicateSubmission, activity_cohort, clean_title, prepare_body, topic_cohort
+from ._common import (
+    PreparedBody,
+    activity_cohort,
+    clean_title,
+    duplicate_check,
+    duplicate_guard,
+    prepare_body,
+    topic_cohort,
+)
 from .audit import moderation_log
 from .reading import draft_discard, read_state_mark, watch_auto
 
@@ -46,73 +52,55 @@ def topic_create(
         raise ValidationError({"kind": "Choose a discussion or a question."})
     title = clean_title(title)
     prepared = prepare_body(body, author=actor)
-    # The policy gate and the coach (onboarding.gate) run before the write, so a refusal is still recorded:
+    # The policy gate and the coach (the content pipeline) run before the write, so a refusal is still recorded:
     # no policy acknowledgement or a banned term refuses; a warning needs post_anyway.
-    gate.check_publish(actor=actor, html=prepared.html, kind="topic", post_anyway=post_anyway, board=board)
+    pipeline.publish_check(actor=actor, html=prepared.html, kind="topic", post_anyway=post_anyway, board=board)
     client_key = (client_key or "")[:64]
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            _check_duplicate_topic(actor=actor, board=board, title=title, client_key=client_key, now=now)
-            topic = Topic.objects.create(
-                board=board,
-                title=title,
-                kind=kind,
-                author=actor,
-                created_at=now,
-                last_post_at=now,
-                last_poster=actor,
-                highest_number=1,
-                last_post_number=1,
-                client_key=client_key,
-            )
-            post = Post.objects.create(
-                topic=topic,
-                number=1,
-                author=actor,
-                body=prepared.html,
-                search_text=f"{title}\n{prepared.text}",
-                created_at=now,
-            )
-            PostRevision.objects.create(
-                post=post, number=1, title=title, body=prepared.html, editor=actor, created_at=now
-            )
-            Topic.objects.filter(pk=topic.pk).update(first_post=post, last_post=post)
-            topic.first_post = topic.last_post = post
-            Attachment.objects.filter(pk__in=prepared.attachment_ids, uploader=actor, post__isnull=True).update(
-                post=post
-            )
-            watch_auto(user=actor, topic=topic)
-            read_state_mark(user=actor, topic=topic, number=1)
-            draft_discard(user=actor, board=board, topic=None)
-            metrics.record(
-                actor=actor,
-                verb=Verb.TOPIC_CREATED,
-                target=topic,
-                context=board,
-                cohort=activity_cohort(board, actor),
-                data={"kind": kind},
-            )
-            from .. import tasks
-
-            transaction.on_commit(lambda: tasks.topic_created_notify.delay(topic.pk))
-    except IntegrityError:
-        existing = Topic.objects.filter(author=actor, client_key=client_key).first() if client_key else None
-        if existing is None:
-            raise
-        raise DuplicateSubmission(existing) from None
+    with duplicate_guard(model=Topic, actor=actor, client_key=client_key), transaction.atomic():
+        duplicate_check(model=Topic, actor=actor, client_key=client_key, now=now, board=board, title=title)
+        topic = _topic_write(
+            actor=actor, board=board, title=title, kind=kind, prepared=prepared, client_key=client_key, now=now
+        )
+        metrics.record(
+            actor=actor,
+            verb=Verb.TOPIC_CREATED,
+            target=topic,
+            context=board,
+            cohort=activity_cohort(board, actor),
+            data={"kind": kind},
+        )
+        enqueue_on_commit("forums.tasks.topic_created_notify", topic.pk)
     return topic
 
 
-def _check_duplicate_topic(*, actor: User, board: Board, title: str, client_key: str, now) -> None:
-    if client_key:
-        existing = Topic.objects.filter(author=actor, client_key=client_key).first()
-        if existing:
-            raise DuplicateSubmission(existing)
-    window = now - timedelta(seconds=settings.FORUM_DUPLICATE_WINDOW_SECONDS)
-    existing = Topic.objects.filter(author=actor, board=board, title=title, created_at__gte=window).first()
-    if existing:
-        raise DuplicateSubmission(existing)
+def _topic_write(
+    *, actor: User, board: Board, title: str, kind: str, prepared: PreparedBody, client_key: str, now
+) -> Topic:
+    """The topic's rows: topic, opening post and revision, attachments, the author's watch/read/draft."""
+    topic = Topic.objects.create(
+        board=board,
+        title=title,
+        kind=kind,
+        author=actor,
+        created_at=now,
+        last_post_at=now,
+        last_poster=actor,
+        highest_number=1,
+        last_post_number=1,
+        client_key=client_key,
+    )
+    post = Post.objects.create(
+        topic=topic, number=1, author=actor, body=prepared.html, search_text=f"{title}\n{prepared.text}", created_at=now
+    )
+    PostRevision.objects.create(post=post, number=1, title=title, body=prepared.html, editor=actor, created_at=now)
+    Topic.objects.filter(pk=topic.pk).update(first_post=post, last_post=post)
+    topic.first_post = topic.last_post = post
+    Attachment.objects.filter(pk__in=prepared.attachment_ids, uploader=actor, post__isnull=True).update(post=post)
+    watch_auto(user=actor, topic=topic)
+    read_state_mark(user=actor, topic=topic, number=1)
+    draft_discard(user=actor, board=board, topic=None)
+    return topic
 
 
 # ---------------------------------------------------------------- moderation
@@ -254,8 +242,6 @@ def topic_accept_answer(*, actor: User, topic: Topic, post: Post | None) -> Topi
                     summary=f"Answer #{post.number} in “{topic.title}”",
                     url=post.get_absolute_url(),
                 )
-            from .. import tasks
-
             post_id = post.pk
-            transaction.on_commit(lambda: tasks.answer_accepted_notify.delay(post_id, actor.pk))
+            enqueue_on_commit("forums.tasks.answer_accepted_notify", post_id, actor.pk)
     return topic

@@ -1,9 +1,20 @@
 """Thin views: parse, check permission, call a service or selector, render. One module per area."""
 
 from .boards import board_create, board_detail, board_edit, board_move, board_watch, index, latest
-from .misc import attachment_upload, draft_discard, draft_save, mention_autocomplete, search
+from .misc import attachment_upload, draft_discard, draft_save, editor_config, mention_autocomplete, search
 from .moderation import audit_log, flag_create, review_queue, review_resolve
-from .posts import post_accept, post_delete, post_edit, post_hide, post_history, post_react, post_restore, post_unhide
+from .personal import bookmark, drafts, mutes, person_mute, poll_vote, saved, topic_mute
+from .posts import (
+    post_accept,
+    post_delete,
+    post_edit,
+    post_hide,
+    post_history,
+    post_react,
+    post_restore,
+    post_unhide,
+    topic_post_button,
+)
 from .topics import (
     post_detail,
     post_quote,
@@ -24,12 +35,18 @@ __all__ = [
     "board_edit",
     "board_move",
     "board_watch",
+    "bookmark",
     "draft_discard",
     "draft_save",
+    "drafts",
+    "editor_config",
     "flag_create",
     "index",
     "latest",
     "mention_autocomplete",
+    "mutes",
+    "person_mute",
+    "poll_vote",
     "post_accept",
     "post_delete",
     "post_detail",
@@ -42,11 +59,14 @@ __all__ = [
     "post_unhide",
     "review_queue",
     "review_resolve",
+    "saved",
     "search",
     "topic_create",
     "topic_detail",
     "topic_moderate",
     "topic_move",
+    "topic_mute",
+    "topic_post_button",
     "topic_reply",
     "topic_unread",
     "topic_watch",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+
+from portal.formtools import add_service_errors  # noqa: F401  (re-exported for the forum views)
 
 from .. import permissions
 from ..models import Post
@@ -16,15 +17,6 @@ def visible_post(user, pk: int) -> Post:
     if not permissions.can_view_topic(user, post.topic):
         raise Http404("No such post.")
     return post
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: per field where it names one, else at the top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def page_param(request) -> str:

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from portal.models import Cohort
+from portal.people.models import Cohort
 
 from .. import permissions, selectors, services
 from ..forms import BoardForm

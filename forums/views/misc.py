@@ -113,3 +113,14 @@ def mention_autocomplete(request):
     if not permissions.can_post_in_board(request.user, board):
         raise PermissionDenied("You cannot write here.")
     return autocomplete_response(request, permissions.board_audience(board))
+
+
+@login_required
+@require_GET
+def editor_config(request):
+    """The composer editor's configuration, for composers that leave it out of the page (forums.editor_tags)."""
+    from ..forms import body_field
+
+    response = JsonResponse(body_field().widget.get_config())
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

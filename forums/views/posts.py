@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from .. import permissions, selectors, services
 from ..forms import PostEditForm, ReasonForm
-from ..models import Reaction
-from ..selectors.posts import attach_reactions
+from ..models import Post, Reaction
+from ..selectors.posts import attach_reactions, reaction_row, visible_topic
 from ._helpers import add_service_errors, visible_post
 from .topics import _composer_context, _keep_body, _with_images
 
@@ -131,15 +133,59 @@ def post_unhide(request, pk):
 @require_POST
 def post_react(request, pk):
     post = visible_post(request.user, pk)
-    kind = request.POST.get("kind", "")
+    return _react(request, post, request.POST.get("kind", ""))
+
+
+_BUTTON = re.compile(rf"({'|'.join((*Reaction.Kind.values, 'save', 'unsave', 'mute', 'unmute'))}):(\d+)")
+
+
+@login_required
+@require_POST
+def topic_post_button(request, pk):
+    """The topic page's per-post buttons (issue 13). Each submits one of the page's two shared forms and its name
+    says what it does to which post, ``<action>:<post id>``: like, thanks or insightful (toggle a reaction) and
+    save/unsave through the htmx form, mute/unmute (the post's author) through the plain one. Without JavaScript
+    the answer is the post again, with a message."""
+    topic = visible_topic(request.user, pk)
+    pressed = next((m for m in map(_BUTTON.fullmatch, request.POST) if m), None)
+    action, post_id = pressed.groups() if pressed else ("", "")
+    post = Post.objects.filter(topic=topic, pk=post_id).first() if post_id else None
+    if post is None:
+        return HttpResponseBadRequest("That is not a post of this topic.")
+    post.topic = topic
+    if action in Reaction.Kind.values:
+        return _react(request, post, action)
+    if action in ("save", "unsave"):
+        saved = services.bookmark_set(actor=request.user, target=post, saved=action == "save")
+        if request.htmx:
+            row = {"pk": post.pk, "saved": saved}
+            return render(request, "forums/partials/post_save.html", {"p": row, "oob": True})
+        messages.success(request, "Saved for later." if saved else "Removed from your saved items.")
+        return redirect(post)
+    if post.author is None:
+        return HttpResponseBadRequest("This post has no author to mute.")
+    try:
+        muted = services.mute_person_set(actor=request.user, person=post.author, muted=action == "mute")
+    except PermissionDenied:
+        messages.error(request, "You cannot mute yourself.")
+        return redirect(post)
+    name = post.author.display_name
+    messages.success(
+        request,
+        f"{name} is muted: no notifications from them; their posts collapse." if muted else f"{name} is unmuted.",
+    )
+    return redirect(post)
+
+
+def _react(request, post, kind: str):
     if kind not in Reaction.Kind.values:
         return HttpResponseBadRequest("Choose like, thanks or insightful.")
     services.reaction_toggle(actor=request.user, post=post, kind=kind)
-    if request.htmx:
+    if request.htmx:  # the post's reactions, swapped in place, and a word for the page's live region
         fresh = type(post).objects.prefetch_related("reactions__user__profile").get(pk=post.pk)
         attach_reactions(fresh, request.user)
         fresh.can_react = True
-        return render(request, "forums/partials/reactions.html", {"post": fresh})
+        return render(request, "forums/partials/reactions.html", {"r": reaction_row(fresh), "oob": True})
     return redirect(post)
 
 

@@ -11,12 +11,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from onboarding import gate
+from portal.content import pipeline
 
 from .. import permissions, selectors, services
 from ..forms import ReasonForm, ReplyForm, SlowModeForm, TopicForm, TopicMoveForm
+from ..forms_polls import PollForm
 from ..models import Draft, Post
-from ..selectors.posts import page_of, visible_topic
+from ..selectors.posts import page_of, post_rows, visible_topic
+from ..templatetags.post_tags import attach_cached_html
 from ._helpers import add_service_errors, page_param, visible_post
 
 
@@ -62,24 +64,17 @@ def topic_create(request, slug):
     draft = Draft.objects.filter(user=request.user, board=board, topic__isnull=True).first()
     if request.method == "POST":
         form = TopicForm(request.POST, request.FILES)
-        valid = form.is_valid()
+        poll_form = PollForm(request.POST)  # issue 17 (feat): the optional poll
+        valid = form.is_valid() & poll_form.is_valid()
         body, stored = _with_images(request, form, board)
         if valid and stored:
             try:
-                topic = services.topic_create(
-                    actor=request.user,
-                    board=board,
-                    title=form.cleaned_data["title"],
-                    body=body,
-                    kind=form.cleaned_data["kind"],
-                    client_key=form.cleaned_data["client_key"],
-                    post_anyway=form.cleaned_data.get("post_anyway", False),
-                )
+                topic = _create_topic(request, form, poll_form, board, body)
             except services.DuplicateSubmission as duplicate:
                 messages.info(request, "That topic was already posted; here it is.")
                 return redirect(duplicate.existing)
-            except gate.PublishRefused as refusal:
-                gate.apply_to_form(form, refusal)
+            except pipeline.PublishRefused as refusal:
+                pipeline.apply_to_form(form, refusal)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -89,13 +84,43 @@ def topic_create(request, slug):
     else:
         initial = {"title": draft.title, "body": draft.body, "kind": draft.kind} if draft else {}
         form = TopicForm(initial=initial)
+        poll_form = PollForm()
     status = 400 if request.method == "POST" else 200
     return render(
         request,
         "forums/topic_form.html",
-        _composer_context(board, form=form, draft=draft),
+        _composer_context(board, form=form, draft=draft, poll_form=poll_form),
         status=status,
     )
+
+
+def _create_topic(request, form, poll_form, board, body):
+    """The topic, with its poll when the author added one (issue 17): both commit or neither."""
+    common = {
+        "actor": request.user,
+        "board": board,
+        "title": form.cleaned_data["title"],
+        "body": body,
+        "kind": form.cleaned_data["kind"],
+        "client_key": form.cleaned_data["client_key"],
+        "post_anyway": form.cleaned_data.get("post_anyway", False),
+    }
+    if not poll_form.cleaned_data.get("poll_enabled"):
+        return services.topic_create(**common)
+    try:
+        return services.topic_create_with_poll(
+            **common,
+            question=poll_form.cleaned_data["poll_question"],
+            options=poll_form.options,
+            multiple=poll_form.cleaned_data.get("poll_multiple", False),
+            closes_at=poll_form.cleaned_data.get("poll_closes_at"),
+        )
+    except ValidationError as error:
+        poll_fields = set(getattr(error, "error_dict", {})) & set(poll_form.fields)
+        if poll_fields:
+            add_service_errors(poll_form, error)
+            raise ValidationError("Check the poll below.") from error
+        raise
 
 
 @login_required
@@ -104,7 +129,11 @@ def topic_detail(request, pk):
     page = selectors.topic_page(request.user, topic, page=page_param(request))
     if page.posts and (page.last_read is None or page.last_number_on_page > page.last_read):
         services.read_state_mark(user=request.user, topic=topic, number=page.last_number_on_page)
-    context = {"page": page, "topic": topic, "board": topic.board}
+    context = {"page": page, "topic": topic, "board": topic.board, **_everyday_context(request.user, topic)}
+    context["rows"] = post_rows(
+        page, request.user, saved_ids=context["saved_post_ids"], muted_people=context["muted"].people
+    )
+    attach_cached_html(context["rows"])
     if request.htmx and request.GET.get("fragment") == "posts":
         return render(request, "forums/partials/posts_page.html", context)
     form = None
@@ -120,6 +149,20 @@ def topic_detail(request, pk):
         )
     )
     return render(request, "forums/topic_detail.html", context)
+
+
+def _everyday_context(user, topic) -> dict:
+    """Issue 17 (feat): the reader's saved posts and mutes and whether there is a poll cost one query;
+    a poll, when there is one, four more."""
+    from ..selectors.personal import topic_reader_state
+    from ..selectors.polls import topic_poll
+
+    state = topic_reader_state(user, topic)
+    return {
+        "poll_view": topic_poll(user, topic, poll_id=state.poll_id),
+        "saved_post_ids": state.saved_post_ids,
+        "muted": state.mutes,
+    }
 
 
 @login_required
@@ -180,8 +223,8 @@ def topic_reply(request, pk):
             except services.DuplicateSubmission as duplicate:
                 messages.info(request, "That reply was already posted; here it is.")
                 return redirect(duplicate.existing)
-            except gate.PublishRefused as refusal:
-                gate.apply_to_form(form, refusal)
+            except pipeline.PublishRefused as refusal:
+                pipeline.apply_to_form(form, refusal)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

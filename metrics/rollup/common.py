@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connections, router
 from django.db.models import Q, QuerySet
 
-from portal.models import Profile, Role, User
+from portal.people.models import Profile, Role, User
 
 from ..models import PersonRole
 
@@ -92,6 +93,16 @@ class Snapshot:
             found = dict(Profile.objects.filter(user_id__in=batch).values_list("user_id", "department"))
             for actor_id in batch:
                 self._departments[actor_id] = found.get(actor_id) or ""
+
+    def department_of(self, row: Mapping[str, Any]) -> str:
+        """The department recorded on the activity (as of the act); today's only for rows from before that."""
+        if row.get("department") is not None:
+            return row["department"]
+        return self.department(row["actor_id"])
+
+    def role_of(self, row: Mapping[str, Any]) -> str:
+        """The role recorded on the activity; today's only for rows recorded before roles were."""
+        return row.get("role") or self.role(row["actor_id"])
 
     def department(self, actor_id: int) -> str:
         if actor_id not in self._departments:

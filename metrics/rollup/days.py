@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
+from typing import Any, cast
 
-from django.db.models import Count
+from django.db import connection
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
 
-from ..definitions import ACTOR_COUNTERS, NON_ENGAGEMENT
-from ..models import Activity, DailyActor, DailyVerbCount
-from .common import Snapshot, day_start, insert_rows, site_tz, week_of
+from ..definitions import ACTOR_COUNTERS, MILESTONE_VERBS, NON_ENGAGEMENT
+from ..models import Activity, ActorFirst, DailyActor, DailyVerbCount, WeeklyActor
+from .common import Snapshot, chunks, day_start, insert_rows, site_tz, week_of
+from .sql import department_sql, in_database, local_day_sql, quoted, role_sql, week_sql
 
 MAX_SPAN_DAYS = 31
 
 
-def day_runs(days: set[date]) -> list[tuple[date, date]]:
-    """Contiguous runs of days, each at most MAX_SPAN_DAYS long, so one query covers one run."""
+def day_runs(days: set[date], span: int = MAX_SPAN_DAYS) -> list[tuple[date, date]]:
+    """Contiguous runs of days, each at most ``span`` days long, so one query covers one run."""
     runs: list[tuple[date, date]] = []
     for day in sorted(days):
-        if runs and day == runs[-1][1] + timedelta(days=1) and (day - runs[-1][0]).days < MAX_SPAN_DAYS:
+        if runs and day == runs[-1][1] + timedelta(days=1) and (day - runs[-1][0]).days < span:
             runs[-1] = (runs[-1][0], day)
         else:
             runs.append((day, day))
@@ -33,26 +36,31 @@ def reaggregate_days(days: set[date], snapshot: Snapshot) -> int:
     crash give identical rows. Returns the number of rows written.
     """
     written = 0
-    for first, last in day_runs(days):
+    # In the database nothing is held in Python memory, so a contiguous run is one statement however long.
+    set_based = in_database()
+    for first, last in day_runs(days, 100_000 if set_based else MAX_SPAN_DAYS):
         span = [first + timedelta(days=i) for i in range((last - first).days + 1)]
         DailyVerbCount.objects.filter(day__in=span).delete()
         DailyActor.objects.filter(day__in=span).delete()
-        rows = (
+        if set_based:
+            written += _aggregate_in_database(first, last)
+            continue
+        per_day = (
             Activity.objects.filter(
                 created_at__gte=day_start(first), created_at__lt=day_start(last + timedelta(days=1))
             )
             .annotate(local_day=TruncDate("created_at", tzinfo=site_tz()))
-            .values("local_day", "actor_id", "cohort_id", "management_level", "verb")
+            .values("local_day", "actor_id", "cohort_id", "management_level", "department", "role", "verb")
             .annotate(n=Count("id"))
             .order_by()
         )
         verb_counts: dict[tuple, list] = {}
         actor_days: dict[tuple, dict[str, int]] = {}
-        rows = list(rows)
+        rows = list(per_day)
         snapshot.load_departments({row["actor_id"] for row in rows})
         for row in rows:
             actor_id, verb, n = row["actor_id"], row["verb"], row["n"]
-            department, role = snapshot.department(actor_id), snapshot.role(actor_id)
+            department, role = snapshot.department_of(row), snapshot.role_of(row)
             dims = (row["local_day"], row["cohort_id"], row["management_level"], department, role)
             entry = verb_counts.setdefault((*dims, verb), [0, set()])
             entry[0] += n
@@ -82,3 +90,125 @@ def reaggregate_days(days: set[date], snapshot: Snapshot) -> int:
         )
         written += len(verb_counts) + len(actor_days)
     return written
+
+
+def _aggregate_in_database(first: date | None, last: date | None, *, firsts: bool = False) -> int:
+    """PostgreSQL: both day tables from one set-based read of the log at their grain (INSERT ... SELECT).
+
+    One statement: the GROUP BY at the grain (day x person x cohort x level x department x role x verb)
+    is a materialised CTE that the inserts aggregate further; since each grain row is one person,
+    a plain count gives the distinct people per verb. The log is grouped by the columns as recorded
+    first and today's department and role filled in after, on the grouped rows (the lookups then run
+    once per person-day rather than per activity), then grouped again as rows recorded without them
+    may land on the same dimensions. ``first``/``last`` None: the whole log, and
+    with ``firsts`` ActorFirst is filled from the same grain (a person's first local day of a
+    milestone is the least day of its verbs), so a rebuild reads the log once for all three.
+
+    Exactly the rows the Python path writes: dimensions as recorded on the activity (today's
+    department and role only for rows recorded before those were kept), counters per ACTOR_COUNTERS.
+    """
+    counters = ", ".join(
+        f"COALESCE(SUM(n) FILTER (WHERE verb IN ({quoted(verbs)})), 0)::int" for verbs in ACTOR_COUNTERS.values()
+    )
+    columns = ", ".join(["actions", *ACTOR_COUNTERS])
+    where, params = "", cast(dict[str, Any], {"tz": site_tz().key})
+    if first is not None and last is not None:
+        where = "WHERE a.created_at >= %(lo)s AND a.created_at < %(hi)s"
+        params |= {"lo": day_start(first), "hi": day_start(last + timedelta(days=1))}
+    milestones = ", ".join(
+        f"({quoted([verb])}, {quoted([milestone])})" for milestone, verbs in MILESTONE_VERBS.items() for verb in verbs
+    )
+    first_days = (
+        f""", f AS (
+            INSERT INTO {ActorFirst._meta.db_table} (actor_id, milestone, day)
+            SELECT g.actor_id, m.milestone, MIN(g.day) FROM grain g
+            JOIN (VALUES {milestones}) AS m (verb, milestone) ON m.verb = g.verb
+            GROUP BY g.actor_id, m.milestone
+        )"""  # noqa: S608 (table name from the model, constants quoted)
+        if firsts
+        else ""
+    )
+    recorded = f"""
+        SELECT {local_day_sql("a.created_at")} AS day, a.actor_id, a.cohort_id, a.management_level,
+               a.department, a.role, a.verb, count(*)::int AS n
+        FROM {Activity._meta.db_table} a {where}
+        GROUP BY 1, 2, 3, 4, 5, 6, 7
+    """  # noqa: S608 (table name from the model)
+    if _has_rows_without_dimensions(where, params):
+        grain = f"""recorded AS MATERIALIZED ({recorded}), grain AS MATERIALIZED (
+            SELECT day, actor_id, cohort_id, management_level, {department_sql("r")} AS department,
+                   {role_sql("r")} AS role, verb, SUM(n)::int AS n
+            FROM recorded r GROUP BY 1, 2, 3, 4, 5, 6, 7
+        )"""  # noqa: S608
+    else:
+        grain = f"grain AS MATERIALIZED ({recorded})"
+    with connection.cursor() as cursor:
+        # Room to aggregate in memory (the default 4 MB spills a million rows to disk); this transaction only.
+        cursor.execute("SET LOCAL work_mem = '128MB'")
+        # The subplans that look up today's department and role (run only for old rows) inflate the
+        # estimated cost enough to switch on JIT compilation, which costs more than the statement.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(
+            f"""
+            WITH {grain}
+            , v AS (
+                INSERT INTO {DailyVerbCount._meta.db_table}
+                    (day, week, cohort_id, management_level, department, role, verb, count, actors)
+                SELECT day, {week_sql("day")}, cohort_id, management_level, department, role, verb, SUM(n), count(*)
+                FROM grain GROUP BY day, cohort_id, management_level, department, role, verb
+                RETURNING 1
+            ){first_days}
+            INSERT INTO {DailyActor._meta.db_table}
+                (day, week, actor_id, cohort_id, management_level, department, role, {columns})
+            SELECT day, {week_sql("day")}, actor_id, cohort_id, management_level, department, role,
+                   COALESCE(SUM(n) FILTER (WHERE verb NOT IN ({quoted(NON_ENGAGEMENT)})), 0)::int, {counters}
+            FROM grain GROUP BY day, actor_id, cohort_id, management_level, department, role
+            """,  # noqa: S608 (table names from the models, constants quoted)
+            params,
+        )
+        return cursor.rowcount
+
+
+def _has_rows_without_dimensions(where: str, params: dict) -> bool:
+    """Whether the log (within ``where``) holds rows recorded before department and role were kept.
+
+    A partial index holds exactly those rows, so asking costs nothing however long the log is.
+    """
+    legacy = "(a.department IS NULL OR a.role = '')"
+    condition = f"{where} AND {legacy}" if where else f"WHERE {legacy}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {Activity._meta.db_table} a {condition})", params)  # noqa: S608
+        return bool(cursor.fetchone()[0])
+
+
+def rebuild_days_in_database() -> int:
+    """PostgreSQL rebuild: DailyVerbCount, DailyActor and ActorFirst from one read of the whole log.
+
+    The tables must be empty. Returns the number of local days with activity.
+    """
+    _aggregate_in_database(None, None, firsts=True)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(DISTINCT day) FROM {DailyVerbCount._meta.db_table}")  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+def refresh_weeks(weeks: set[date] | None) -> None:
+    """Replace the WeeklyActor rows of ``weeks`` (None: all) with DailyActor summed per person-week.
+
+    One INSERT ... SELECT per batch of weeks (the SELECT is the ORM's, so SQLite and PostgreSQL
+    run the same statement); an incremental batch touches a week or two, whatever the history.
+    """
+    columns = ["actions", *ACTOR_COUNTERS]
+    keys = ["week", "actor_id", "cohort_id", "management_level", "department", "role"]
+    quote = connection.ops.quote_name
+    target = f"{quote(WeeklyActor._meta.db_table)} ({', '.join(quote(c) for c in keys + columns)})"
+    batches: list[list[date] | None] = [None] if weeks is None else list(chunks(sorted(weeks)))
+    for batch in batches:
+        stale, source = WeeklyActor.objects.all(), DailyActor.objects.all()
+        if batch is not None:
+            stale, source = stale.filter(week__in=batch), source.filter(week__in=batch)
+        stale.delete()
+        summed = source.values(*keys).annotate(**{f"total_{c}": Sum(c) for c in columns}).order_by()
+        sql, params = summed.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {target} {sql}", params)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, cast
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Max, Min
+from django.db import connection, transaction
+from django.db.models import Max, Min, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -32,6 +33,8 @@ from ..models import (
     DailyVerbCount,
     GoalStatus,
     LessonProgress,
+    MemberStatus,
+    PromptResponse,
     PromptRollup,
     RollupGap,
     RollupState,
@@ -39,11 +42,13 @@ from ..models import (
     SurveyItemInfo,
     SurveyScore,
     TopicResponse,
+    WeeklyActor,
 )
-from .common import Snapshot, chunks, local_day, site_tz
-from .days import reaggregate_days
+from .common import Snapshot, chunks, local_day, site_tz, week_of
+from .days import reaggregate_days, rebuild_days_in_database, refresh_weeks
 from .entities import refresh_firsts, refresh_goals, refresh_lessons, refresh_prompts, refresh_surveys, refresh_topics
 from .members import refresh_members
+from .sql import in_database
 
 log = logging.getLogger(__name__)
 STATE = "activity"
@@ -109,11 +114,16 @@ class Touched:
 
 def _apply(touched: Touched | None, snapshot: Snapshot, days: set) -> None:
     """Recompute everything ``touched`` names (None: everything) from Activity."""
-    reaggregate_days(days, snapshot)
-    if touched is None:
-        refresh_firsts(None)
+    if touched is None and in_database():
+        # One read of the whole log fills the day tables and the firsts together.
+        rebuild_days_in_database()
     else:
-        refresh_firsts({actor for actor, _ in touched.firsts}, touched.firsts)
+        reaggregate_days(days, snapshot)
+        if touched is None:
+            refresh_firsts(None)
+        else:
+            refresh_firsts({actor for actor, _ in touched.firsts}, touched.firsts)
+    refresh_weeks(None if touched is None else {week_of(day) for day in days})
     refresh_topics(touched.topics if touched else None, snapshot)
     refresh_prompts(touched.prompts if touched else None, snapshot)
     refresh_goals(touched.goals if touched else None, snapshot)
@@ -139,7 +149,7 @@ def _incremental_batch(batch_size: int, wait: bool, days_seen: set) -> RollupRes
         mark = state.last_activity_id
         rows = list(Activity.objects.filter(id__gt=mark).order_by("id").values_list(*columns)[:batch_size])
         gap_ids = list(RollupGap.objects.values_list("activity_id", flat=True))
-        late = []
+        late: list[tuple[Any, ...]] = []
         for batch in chunks(gap_ids, 500):
             late.extend(Activity.objects.filter(id__in=batch).values_list(*columns))
         new_mark = rows[-1][0] if rows else mark
@@ -200,6 +210,7 @@ def rollup_run(*, rebuild: bool = False, batch_size: int | None = None, wait: bo
 ROLLUP_MODELS = (
     DailyVerbCount,
     DailyActor,
+    WeeklyActor,
     ActorFirst,
     TopicResponse,
     PromptRollup,
@@ -213,20 +224,25 @@ ROLLUP_MODELS = (
 
 def _rebuild() -> RollupResult:
     with transaction.atomic():
-        state = _lock_state(wait=True)
+        state = cast(RollupState, _lock_state(wait=True))  # waiting for the lock, so never None
         now = timezone.now()
         previous = state.last_activity_id
         top = Activity.objects.aggregate(top=Max("id"))["top"] or 0
-        for model in ROLLUP_MODELS:
-            model.objects.all().delete()
-        days = set(
-            Activity.objects.filter(id__lte=top)
-            .annotate(local_day=TruncDate("created_at", tzinfo=site_tz()))
-            .values_list("local_day", flat=True)
-            .distinct()
-            .order_by()
-        )
+        _clear()
+        days: set = set()
+        if not in_database():
+            days = set(
+                Activity.objects.filter(id__lte=top)
+                .annotate(local_day=TruncDate("created_at", tzinfo=site_tz()))
+                .values_list("local_day", flat=True)
+                .distinct()
+                .order_by()
+            )
         _apply(None, Snapshot(), days)
+        if in_database():
+            days = set(DailyVerbCount.objects.values_list("day", flat=True).distinct().order_by())
+        # What the day tables counted: every activity rolled up (no second pass over the log to count it).
+        processed = DailyVerbCount.objects.aggregate(n=Sum("count", default=0))["n"]
         # Ids above the old watermark that are not visible yet may still commit: remember them.
         lowest = Activity.objects.aggregate(low=Min("id"))["low"] or 1
         start = min(previous, top) if previous else lowest - 1
@@ -235,7 +251,7 @@ def _rebuild() -> RollupResult:
         if visible != top - start:
             ids = set(Activity.objects.filter(id__gt=start, id__lte=top).values_list("id", flat=True))
             missing = [i for i in range(start + 1, top + 1) if i not in ids]
-        present = []
+        present: list[int] = []
         for batch in chunks(list(RollupGap.objects.values_list("activity_id", flat=True)), 500):
             present.extend(Activity.objects.filter(id__in=batch).values_list("id", flat=True))
         RollupGap.objects.filter(activity_id__in=present).delete()
@@ -244,5 +260,30 @@ def _rebuild() -> RollupResult:
         state.last_run_at = now
         state.last_rebuild_at = now
         state.save()
-    processed = Activity.objects.filter(id__lte=top).count()
+    _analyze()
     return RollupResult(processed=processed, days=len(days), batches=1, watermark=top, gaps=gaps, rebuilt=True)
+
+
+def _clear() -> None:
+    """Empty every rollup table (plain DELETEs, so dashboards keep reading the old rows until commit)."""
+    if not in_database():
+        for model in ROLLUP_MODELS:
+            model.objects.all().delete()
+        return
+    with connection.cursor() as cursor:
+        # PromptResponse rows go with their prompts (the foreign key cascades in Django, not in SQL).
+        for table in (PromptResponse._meta.db_table, *(m._meta.db_table for m in ROLLUP_MODELS)):
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608
+
+
+def _analyze() -> None:
+    """Refresh the planner's statistics of tables a rebuild replaced whole (PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table in (
+            *(m._meta.db_table for m in ROLLUP_MODELS),
+            PromptResponse._meta.db_table,
+            MemberStatus._meta.db_table,
+        ):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")

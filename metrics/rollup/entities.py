@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
+from typing import cast
 
+from django.db import connection
 from django.db.models import Count, Min
 
 from ..definitions import (
@@ -34,7 +36,8 @@ from ..models import (
     SurveyScore,
     TopicResponse,
 )
-from .common import Snapshot, as_int, by_actors, by_keys, chunks, local_day, parse_day, week_of
+from .common import Snapshot, as_int, by_actors, by_keys, chunks, local_day, parse_day, site_tz, week_of
+from .sql import department_sql, in_database, json_int_sql, local_day_sql, quoted, role_sql, week_sql
 
 STAGES = ("crawl", "walk", "run")
 # A topic or prompt row without its target (or context) names no topic: it cannot be rolled up per topic.
@@ -89,7 +92,7 @@ def refresh_firsts(actors: set[int] | None, seen: dict[tuple[int, str], datetime
 
 def _merge_firsts(seen: dict[tuple[int, str], datetime]) -> None:
     actors = {actor for actor, _ in seen}
-    stored: dict[tuple[int, str], object] = {}
+    stored: dict[tuple[int, str], date] = {}
     for batch in chunks(sorted(actors)):
         for actor_id, milestone, day in ActorFirst.objects.filter(actor_id__in=batch).values_list(
             "actor_id", "milestone", "day"
@@ -111,7 +114,10 @@ def _merge_firsts(seen: dict[tuple[int, str], datetime]) -> None:
 # ------------------------------------------------------------------ time to first response
 def refresh_topics(keys: set[tuple[int, int]] | None, snapshot: Snapshot) -> None:
     """TopicResponse for the topics ``keys`` (content type id, topic id); None = every topic."""
-    fields = ("id", "actor_id", "cohort_id", "management_level", "created_at")
+    if in_database():
+        _topics_in_database(keys)
+        return
+    fields = ("id", "actor_id", "cohort_id", "management_level", "department", "role", "created_at")
     created: dict[tuple[int, int], dict] = {}
     for qs in by_keys(Activity.objects.filter(verb=TOPIC_CREATED, **HAS_TARGET), "target_type_id", "target_id", keys):
         for row in qs.values("target_type_id", "target_id", *fields).order_by("created_at", "id"):
@@ -142,8 +148,8 @@ def refresh_topics(keys: set[tuple[int, int]] | None, snapshot: Snapshot) -> Non
                 author_id=row["actor_id"],
                 cohort_id=row["cohort_id"],
                 management_level=row["management_level"],
-                department=snapshot.department(row["actor_id"]),
-                role=snapshot.role(row["actor_id"]),
+                department=snapshot.department_of(row),
+                role=snapshot.role_of(row),
                 created_at=row["created_at"],
                 created_on=day,
                 week=week_of(day),
@@ -153,6 +159,62 @@ def refresh_topics(keys: set[tuple[int, int]] | None, snapshot: Snapshot) -> Non
             )
         )
     TopicResponse.objects.bulk_create(objs, batch_size=2000)
+
+
+def _topics_in_database(keys: set[tuple[int, int]] | None) -> None:
+    """PostgreSQL: the same rows as the Python path, as one INSERT ... SELECT (keys None: every topic).
+
+    Per topic the earliest creation and the earliest first response (by time, then id) are picked
+    with DISTINCT ON; the seconds are the recorder's own when it is a whole number >= 0, else the
+    time between the two (at least 0).
+    """
+    table = TopicResponse._meta.db_table
+    params: dict = {"tz": site_tz().key, "created": TOPIC_CREATED, "answered": TOPIC_FIRST_RESPONSE}
+    only_created = only_answered = ""
+    if keys is not None:
+        if not keys:
+            return
+        types, ids = zip(*sorted(keys), strict=True)
+        params |= {"types": list(types), "ids": list(ids)}
+        pick = "JOIN unnest(%(types)s::bigint[], %(ids)s::bigint[]) AS k (type_id, obj_id) ON "
+        only_created = pick + "k.type_id = a.target_type_id AND k.obj_id = a.target_id"
+        only_answered = pick + "k.type_id = a.context_type_id AND k.obj_id = a.context_id"
+    created_on = local_day_sql("c.created_at")
+    own = json_int_sql("r.data", "seconds")
+    waited = "GREATEST(0, trunc(EXTRACT(EPOCH FROM r.created_at - c.created_at)))::bigint"
+    with connection.cursor() as cursor:
+        if keys is None:
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (table name from the model)
+        else:
+            cursor.execute(
+                f"DELETE FROM {table} t USING unnest(%(types)s::bigint[], %(ids)s::bigint[]) AS k (type_id, obj_id) "  # noqa: S608
+                "WHERE t.topic_type_id = k.type_id AND t.topic_id = k.obj_id",
+                params,
+            )
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (topic_type_id, topic_id, author_id, cohort_id, management_level, department, role,
+                                 created_at, created_on, week, responder_id, responded_at, seconds)
+            SELECT c.target_type_id, c.target_id, c.actor_id, c.cohort_id, c.management_level,
+                   {department_sql("c")}, {role_sql("c")}, c.created_at, {created_on}, {week_sql(created_on)},
+                   r.actor_id, r.created_at,
+                   CASE WHEN r.id IS NULL THEN NULL WHEN {own} >= 0 THEN {own} ELSE {waited} END
+            FROM (
+                SELECT DISTINCT ON (a.target_type_id, a.target_id) a.target_type_id, a.target_id, a.actor_id,
+                       a.cohort_id, a.management_level, a.department, a.role, a.created_at
+                FROM {Activity._meta.db_table} a {only_created}
+                WHERE a.verb = %(created)s AND a.target_type_id IS NOT NULL AND a.target_id IS NOT NULL
+                ORDER BY a.target_type_id, a.target_id, a.created_at, a.id
+            ) c LEFT JOIN (
+                SELECT DISTINCT ON (a.context_type_id, a.context_id) a.id, a.context_type_id, a.context_id,
+                       a.actor_id, a.created_at, a.data
+                FROM {Activity._meta.db_table} a {only_answered}
+                WHERE a.verb = %(answered)s AND a.context_type_id IS NOT NULL AND a.context_id IS NOT NULL
+                ORDER BY a.context_type_id, a.context_id, a.created_at, a.id
+            ) r ON r.context_type_id = c.target_type_id AND r.context_id = c.target_id
+            """,  # noqa: S608 (table names from the models, constants quoted)
+            params,
+        )
 
 
 # ------------------------------------------------------------------ starter prompts
@@ -188,7 +250,7 @@ def refresh_prompts(keys: set[tuple[int, int]] | None, snapshot: Snapshot) -> No
     rows = []
     for qs in by_keys(replies, "context_type_id", "context_id", set(prompts)):
         rows.extend(
-            qs.values("context_type_id", "context_id", "actor_id", "management_level")
+            qs.values("context_type_id", "context_id", "actor_id", "management_level", "department", "role")
             .annotate(n=Count("id"))
             .order_by()
         )
@@ -198,8 +260,8 @@ def refresh_prompts(keys: set[tuple[int, int]] | None, snapshot: Snapshot) -> No
         key = (
             prompts[(row["context_type_id"], row["context_id"])],
             row["management_level"],
-            snapshot.department(actor_id),
-            snapshot.role(actor_id),
+            snapshot.department_of(row),
+            snapshot.role_of(row),
         )
         entry = grouped.setdefault(key, [0, set()])
         entry[0] += row["n"]
@@ -219,15 +281,102 @@ def refresh_prompts(keys: set[tuple[int, int]] | None, snapshot: Snapshot) -> No
 def _rows_for(verbs: list[str], actors: set[int] | None) -> list[dict]:
     rows: list[dict] = []
     base = Activity.objects.filter(verb__in=verbs)
-    fields = ("id", "actor_id", "verb", "created_at", "data", "target_id", "cohort_id", "management_level")
+    fields = (
+        "id",
+        "actor_id",
+        "verb",
+        "created_at",
+        "data",
+        "target_id",
+        "cohort_id",
+        "management_level",
+        "department",
+        "role",
+    )
     for qs in by_actors(base, actors):
         rows.extend(qs.values(*fields).order_by("created_at", "id"))
     rows.sort(key=lambda r: (r["created_at"], r["id"]))
     return rows
 
 
+def _deadline_sql(value: str) -> str:
+    """``parse_day`` in SQL: the first ten characters of a string when they are an ISO date, else NULL."""
+    text = f"left({value} #>> '{{}}', 10)"
+    iso = r"'^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'"
+    month_end = (
+        f"EXTRACT(DAY FROM make_date(substr({text}, 1, 4)::int, substr({text}, 6, 2)::int, 1) "
+        "+ interval '1 month - 1 day')"
+    )
+    return (
+        f"(CASE WHEN jsonb_typeof({value}) = 'string' AND {text} ~ {iso} AND substr({text}, 1, 4) <> '0000' "
+        f"THEN CASE WHEN substr({text}, 9, 2)::int <= {month_end} THEN ({text})::date END END)"
+    )
+
+
+def _goals_in_database(actors: set[int] | None) -> None:
+    """PostgreSQL: GoalStatus as one INSERT ... SELECT, the same rows as the Python path.
+
+    Descriptive facts come from the latest row that carries them; the completion and the overdue
+    notice are the earliest of each; the dimensions are the completion's, else the notice's.
+    """
+    if actors is not None and not actors:
+        return
+    params: dict = {"tz": site_tz().key, "completed": GOAL_COMPLETED, "overdue": GOAL_OVERDUE}
+    rows = _actor_rows_sql([GOAL_COMPLETED, GOAL_OVERDUE], actors, params, "goal")
+    _delete_for_actors_sql(GoalStatus, actors)
+
+    def latest(key: str) -> str:
+        value = f"r.data -> '{key}'"
+        return f"(array_agg({value} ORDER BY r.created_at DESC, r.id DESC) FILTER (WHERE {_truthy_sql(value)}))[1]"
+
+    def first(verb: str) -> str:
+        return (
+            f"(SELECT DISTINCT ON (actor_id, thing) * FROM r WHERE verb = %({verb})s AND thing IS NOT NULL "  # noqa: S608
+            "ORDER BY actor_id, thing, created_at, id)"
+        )
+
+    deadline = _deadline_sql("g.deadline")
+    completed_on = local_day_sql("c.created_at")
+    said_late, said_on_time = _truthy_sql("c.data -> 'late'"), _truthy_sql("c.data -> 'on_time'")
+    late = (
+        f"(CASE WHEN c.data ? 'late' THEN {said_late} WHEN c.data ? 'on_time' THEN NOT {said_on_time} "
+        f"ELSE COALESCE({completed_on} > {deadline}, false) END)"
+    )
+    stage = "lower(g.stage #>> '{}')"
+
+    def source(column: str) -> str:
+        return f"CASE WHEN c.id IS NOT NULL THEN {column.format(t='c')} ELSE {column.format(t='o')} END"
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH r AS MATERIALIZED ({rows}), g AS (
+                SELECT r.actor_id, r.thing, {latest("title")} AS title, {latest("stage")} AS stage,
+                       {latest("deadline")} AS deadline
+                FROM r WHERE r.thing IS NOT NULL GROUP BY r.actor_id, r.thing
+            )
+            INSERT INTO {GoalStatus._meta.db_table} (actor_id, goal_id, title, stage, deadline, completed_on,
+                overdue_on, status, cohort_id, management_level, department, role)
+            SELECT g.actor_id, g.thing, LEFT(COALESCE(g.title #>> '{{}}', 'Goal ' || g.thing), 200),
+                   CASE WHEN {stage} IN ({quoted(STAGES)}) THEN {stage} ELSE 'other' END,
+                   {deadline}, {completed_on}, {local_day_sql("o.created_at")},
+                   CASE WHEN c.id IS NULL THEN %(overdue_state)s
+                        WHEN o.id IS NOT NULL OR {late} THEN %(late_state)s ELSE %(on_time_state)s END,
+                   {source("{t}.cohort_id")}, {source("{t}.management_level")},
+                   {source(department_sql("{t}"))}, {source(role_sql("{t}"))}
+            FROM g LEFT JOIN {first("completed")} c ON c.actor_id = g.actor_id AND c.thing = g.thing
+            LEFT JOIN {first("overdue")} o ON o.actor_id = g.actor_id AND o.thing = g.thing
+            """,  # noqa: S608 (table names from the models, constants quoted)
+            params
+            | {"overdue_state": GoalState.OVERDUE, "late_state": GoalState.LATE, "on_time_state": GoalState.ON_TIME},
+        )
+
+
 def refresh_goals(actors: set[int] | None, snapshot: Snapshot) -> None:
     """GoalStatus for every goal of ``actors``: done on time, done late, or overdue (None = everyone)."""
+    if in_database():
+        _goals_in_database(actors)
+        return
     per_goal: dict[tuple[int, int], list[dict]] = defaultdict(list)
     for row in _rows_for([GOAL_COMPLETED, GOAL_OVERDUE], actors):
         goal_id = as_int((row["data"] or {}).get("goal")) or row["target_id"]
@@ -246,7 +395,7 @@ def refresh_goals(actors: set[int] | None, snapshot: Snapshot) -> None:
         deadline = parse_day(facts.get("deadline"))
         completed = next((r for r in rows if r["verb"] == GOAL_COMPLETED), None)
         overdue = next((r for r in rows if r["verb"] == GOAL_OVERDUE), None)
-        source = completed or overdue
+        source = cast(dict, completed or overdue)  # a goal row set holds a completion or an overdue
         completed_on = local_day(completed["created_at"]) if completed else None
         if completed:
             status = (
@@ -269,8 +418,8 @@ def refresh_goals(actors: set[int] | None, snapshot: Snapshot) -> None:
                 status=status,
                 cohort_id=source["cohort_id"],
                 management_level=source["management_level"],
-                department=snapshot.department(actor_id),
-                role=snapshot.role(actor_id),
+                department=snapshot.department_of(source),
+                role=snapshot.role_of(source),
             )
         )
     GoalStatus.objects.bulk_create(objs, batch_size=2000)
@@ -285,8 +434,73 @@ def _late(data: dict, completed_on, deadline) -> bool:
     return bool(deadline and completed_on > deadline)
 
 
+def _actor_rows_sql(verbs: list[str], actors: set[int] | None, params: dict, key: str) -> str:
+    """The log rows of ``verbs`` (of ``actors``; None = everyone), with the thing they name as ``thing``.
+
+    The thing is ``as_int(data[key]) or target_id``, as the Python path reads it.
+    """
+    params |= {"verbs": list(verbs), "actors": sorted(actors) if actors is not None else None}
+    only = "AND a.actor_id = ANY(%(actors)s)" if actors is not None else ""
+    return f"""
+        SELECT a.id, a.actor_id, a.verb, a.created_at, a.data, a.cohort_id, a.management_level, a.department,
+               a.role, COALESCE(NULLIF({json_int_sql("a.data", key)}, 0), a.target_id) AS thing
+        FROM {Activity._meta.db_table} a WHERE a.verb = ANY(%(verbs)s) {only}
+    """  # noqa: S608 (table name from the model)
+
+
+def _delete_for_actors_sql(model, actors: set[int] | None) -> None:
+    with connection.cursor() as cursor:
+        if actors is None:
+            cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608
+        else:
+            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE actor_id = ANY(%s)", [sorted(actors)])  # noqa: S608
+
+
+def _truthy_sql(value: str) -> str:
+    """Python's truth of a JSON value (``bool(data.get(key))``)."""
+    return (
+        f"(CASE jsonb_typeof({value}) WHEN 'boolean' THEN ({value})::boolean "
+        f"WHEN 'number' THEN ({value})::numeric <> 0 WHEN 'string' THEN ({value} #>> '{{}}') <> '' "
+        f"WHEN 'array' THEN jsonb_array_length({value}) > 0 WHEN 'object' THEN {value} <> '{{}}'::jsonb "
+        "ELSE false END)"
+    )
+
+
+def _lessons_in_database(actors: set[int] | None) -> None:
+    """PostgreSQL: LessonProgress as one INSERT ... SELECT, the same rows as the Python path."""
+    if actors is not None and not actors:
+        return
+    params: dict = {"tz": site_tz().key, "completed": LESSON_COMPLETED}
+    rows = _actor_rows_sql([LESSON_STARTED, LESSON_COMPLETED], actors, params, "lesson")
+    _delete_for_actors_sql(LessonProgress, actors)
+    title = "r.data -> 'title'"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH r AS MATERIALIZED ({rows})
+            INSERT INTO {LessonProgress._meta.db_table} (actor_id, lesson_id, title, started_on, completed_on,
+                                                         cohort_id, management_level, department, role)
+            SELECT f.actor_id, f.thing, LEFT(COALESCE(t.title, 'Lesson ' || f.thing), 200),
+                   {local_day_sql("f.created_at")}, {local_day_sql("c.done")},
+                   f.cohort_id, f.management_level, {department_sql("f")}, {role_sql("f")}
+            FROM (SELECT DISTINCT ON (actor_id, thing) * FROM r WHERE thing IS NOT NULL
+                  ORDER BY actor_id, thing, created_at, id) f
+            LEFT JOIN (SELECT actor_id, thing, MIN(created_at) AS done FROM r WHERE verb = %(completed)s
+                       GROUP BY actor_id, thing) c ON c.actor_id = f.actor_id AND c.thing = f.thing
+            LEFT JOIN (SELECT DISTINCT ON (actor_id, thing) actor_id, thing, r.data ->> 'title' AS title
+                       FROM r WHERE {_truthy_sql(title)}
+                       ORDER BY actor_id, thing, created_at DESC, id DESC) t
+                ON t.actor_id = f.actor_id AND t.thing = f.thing
+            """,  # noqa: S608 (table names from the models, constants quoted)
+            params,
+        )
+
+
 def refresh_lessons(actors: set[int] | None, snapshot: Snapshot) -> None:
     """LessonProgress for every lesson ``actors`` started or completed (None = everyone)."""
+    if in_database():
+        _lessons_in_database(actors)
+        return
     per_lesson: dict[tuple[int, int], list[dict]] = defaultdict(list)
     for row in _rows_for([LESSON_STARTED, LESSON_COMPLETED], actors):
         lesson_id = as_int((row["data"] or {}).get("lesson")) or row["target_id"]
@@ -307,8 +521,8 @@ def refresh_lessons(actors: set[int] | None, snapshot: Snapshot) -> None:
                 completed_on=local_day(completed["created_at"]) if completed else None,
                 cohort_id=rows[0]["cohort_id"],
                 management_level=rows[0]["management_level"],
-                department=snapshot.department(actor_id),
-                role=snapshot.role(actor_id),
+                department=snapshot.department_of(rows[0]),
+                role=snapshot.role_of(rows[0]),
             )
         )
     LessonProgress.objects.bulk_create(objs, batch_size=2000)
@@ -351,8 +565,8 @@ def refresh_surveys(actors: set[int] | None, snapshot: Snapshot) -> None:
                 after_on=entry.get("after_on"),
                 cohort_id=entry["source"]["cohort_id"],
                 management_level=entry["source"]["management_level"],
-                department=snapshot.department(actor_id),
-                role=snapshot.role(actor_id),
+                department=snapshot.department_of(entry["source"]),
+                role=snapshot.role_of(entry["source"]),
             )
             for (actor_id, survey_id, item_key), entry in scores.items()
         ],

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from portal.models import Invitation, Membership
+from datetime import datetime
+from typing import Any
+
+from portal.people.models import Invitation, Membership
 
 from ..models import ActorFirst, MemberStatus
 from .common import chunks, local_day
@@ -33,13 +36,13 @@ def refresh_members() -> int:
             "user__profile__completed_at",
         )
     )
-    invited_on: dict[tuple[int, int], object] = {}
-    for row in (
+    invited_on: dict[tuple[int, int], datetime] = {}
+    for accepted in (
         Invitation.objects.filter(accepted_by__isnull=False)
         .values("cohort_id", "accepted_by_id", "created_at")
         .order_by("created_at", "pk")
     ):
-        invited_on.setdefault((row["cohort_id"], row["accepted_by_id"]), row["created_at"])
+        invited_on.setdefault((accepted["cohort_id"], accepted["accepted_by_id"]), accepted["created_at"])
     firsts: dict[int, dict[str, object]] = {}
     for batch in chunks(sorted({m["user_id"] for m in members}), 2000):
         for actor_id, milestone, day in ActorFirst.objects.filter(actor_id__in=batch).values_list(
@@ -72,7 +75,7 @@ def refresh_members() -> int:
         "cohort_id", "user__email"
     ):
         member_emails.add((cohort_id, email.lower()))
-    pending: dict[tuple[int, str], dict] = {}
+    pending: dict[tuple[int, str], Any] = {}
     for row in (
         Invitation.objects.filter(accepted_at__isnull=True)
         .values("pk", "cohort_id", "email", "created_at", "management_level", "department")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
+from typing import cast
 
 from django.db.models import Count, Q, Sum
 
-from ..models import DailyActor, MemberStatus
+from ..models import DailyActor, MemberStatus, PersonRole
 from . import figures as f
+from . import people_weeks
 from .figures import Panel, Series
 from .scope import LEVELS, Scope
 
@@ -36,6 +38,28 @@ def regular_contributors(scope: Scope, *, actor_id: int | None = None) -> set[in
     return {actor for actor, seen in windows.items() if len(seen) >= REGULAR_WEEKS}
 
 
+def regular_by_group(scope: Scope) -> dict[tuple, set[int]]:
+    """Regular contributors at the range's end per row group, for every selection at once (once per request)."""
+
+    def read() -> dict[tuple, set[int]]:
+        end = scope.end
+        first = end - timedelta(days=7 * REGULAR_OF - 1)
+        windows: dict[tuple, set[int]] = defaultdict(set)
+        for actor, day, *dims in (
+            scope.everyone(DailyActor.objects.filter(day__range=(first, end), contributions__gt=0))
+            .values_list("actor_id", "day", *f.GROUP)
+            .distinct()
+        ):
+            windows[(actor, dims[0], dims[1], dims[2] or "")].add((end - day).days // 7)
+        regular: dict[tuple, set[int]] = defaultdict(set)
+        for (actor, *dims), seen in windows.items():
+            if len(seen) >= REGULAR_WEEKS:
+                regular[tuple(dims)].add(actor)
+        return regular
+
+    return read() if scope.plan is None else scope.plan.memo(("regular", scope.end), read)
+
+
 def funnel(scope: Scope) -> Panel:
     end = scope.end
     qs = scope.people_dims(MemberStatus.objects.all())
@@ -43,12 +67,25 @@ def funnel(scope: Scope) -> Panel:
         **{field: Count("person_key", distinct=True, filter=Q(**{f"{field}__lte": end})) for field, _label in FUNNEL}
     )
     regular = len(regular_contributors(scope))
-    rows = [[f.text(label), f.count(counts[field], k=scope.k)] for field, label in FUNNEL]
-    rows.append([f.text("Regular contributor (3 of the last 4 weeks)"), f.count(regular, k=scope.k)])
     invited = counts["invited_on"]
+    k = scope.k
+    rows = [[f.text(label), f.count(counts[field], k=k)] for field, label in FUNNEL]
+    rows.append([f.text("Regular contributor (3 of the last 4 weeks)"), f.count(regular, k=k)])
+    for row in rows[1:]:
+        # Invited minus a stage is the people who have not reached it: hidden with it when they are few.
+        row[1] = f.part_of(row[1], invited, k)
+    siblings = _funnel_siblings(scope)
+    for row, (field, _label) in zip(rows, FUNNEL, strict=False):
+        row[1:] = f.shield(scope, row[1:], *siblings.get(field, ()))
+    if siblings:
+        rows[-1][1:] = f.shield(scope, rows[-1][1:], *siblings["regular"])
     for row in rows:
         n = row[1]
-        row.append(f.percent(n.value, invited, people=n.value, k=scope.k) if not n.suppressed else n)
+        row.append(
+            f.percent(cast("int | None", n.value), invited, people=cast("int | None", n.value), k=k)
+            if not n.suppressed
+            else n
+        )
     return Panel(
         slug="funnel",
         title="Adoption funnel",
@@ -62,6 +99,33 @@ def funnel(scope: Scope) -> Panel:
     )
 
 
+def _funnel_siblings(scope: Scope) -> dict[str, list[dict]]:
+    """Per stage, the people who reached it and who did not, per row group, in every selection at once."""
+    if scope.plan is None or not scope.k:
+        return {}
+    fields = [field for field, _label in FUNNEL]
+    reached: dict[str, dict] = {field: defaultdict(set) for field in fields}
+    invited: dict[tuple, set] = defaultdict(set)
+    for row in scope.members():
+        group, person = row["group"], row["person_key"]
+        invited[group].add(person)
+        for field in fields:
+            if row[field] is not None and row[field] <= scope.end:
+                reached[field][group].add(person)
+    out = {
+        field: [reached[field], {g: people - reached[field].get(g, set()) for g, people in invited.items()}]
+        for field in fields
+    }
+    # Regular contributors (people, by actor) and the invited who are not (by person key).
+    key_of = {row["actor_id"]: row["person_key"] for row in scope.members() if row["actor_id"] is not None}
+    regular = regular_by_group(scope)
+    out["regular"] = [
+        dict(regular),
+        {g: people - {key_of.get(a) for a in regular.get(g, ())} for g, people in invited.items()},
+    ]
+    return out
+
+
 def _daily_active(scope: Scope, first: date) -> dict[date, int]:
     rows = (
         scope.dims(DailyActor.objects.filter(day__range=(first, scope.end), actions__gt=0))
@@ -73,10 +137,8 @@ def _daily_active(scope: Scope, first: date) -> dict[date, int]:
 
 
 def _active_weeks(scope: Scope, first: date) -> dict[date, set[int]]:
-    pairs = (
-        scope.dims(DailyActor.objects.filter(day__range=(first, scope.end), actions__gt=0))
-        .values_list("week", "actor_id")
-        .distinct()
+    pairs = people_weeks.per_week(
+        first, scope.end, lambda qs: scope.dims(qs.filter(actions__gt=0)).values_list("week", "actor_id").distinct()
     )
     weeks: dict[date, set[int]] = defaultdict(set)
     for week, actor_id in pairs:
@@ -91,11 +153,19 @@ def _days_of(week: date, end: date) -> list[date]:
 def active_people(scope: Scope) -> Panel:
     """Average daily, weekly and 4-weekly active people per week, and stickiness."""
     weeks = scope.weeks()
+    k = scope.k
     first = scope.first_week - timedelta(days=21)
     daily = _daily_active(scope, first)
     by_week = _active_weeks(scope, first)
+    groups: dict[date, dict] = defaultdict(lambda: defaultdict(set))
+    if scope.plan is not None and k:
+        for week, actor, *dims in (
+            scope.everyone(DailyActor.objects.filter(day__range=(first, scope.end), actions__gt=0))
+            .values_list("week", "actor_id", *f.GROUP)
+            .distinct()
+        ):
+            groups[week][(dims[0], dims[1], dims[2] or "")].add(actor)
     rows = []
-    k = scope.k
     for week in weeks:
         wau = len(by_week.get(week, ()))
         window = [week - timedelta(days=7 * i) for i in range(4)]
@@ -105,13 +175,19 @@ def active_people(scope: Scope) -> Panel:
         dau = sum(daily.get(d, 0) for d in days) / len(days)
         month_days = [d for w in window for d in _days_of(w, scope.end)]
         month_dau = sum(daily.get(d, 0) for d in month_days) / len(month_days)
+        month_groups: dict[tuple, set] = defaultdict(set)
+        for w in window:
+            for group, people in groups.get(w, {}).items():
+                month_groups[group] |= people
         rows.append(
             [
                 f.text(week.isoformat()),
-                f.number(dau, people=wau, k=k),
-                f.count(wau, k=k),
-                f.count(mau, k=k),
-                f.number(100 * month_dau / mau if mau else None, people=mau, k=k),
+                *f.shield(scope, [f.number(dau, people=wau, k=k), f.count(wau, k=k)], groups.get(week, {})),
+                *f.shield(
+                    scope,
+                    [f.count(mau, k=k), f.number(100 * month_dau / mau if mau else None, people=mau, k=k)],
+                    month_groups,
+                ),
             ]
         )
     return Panel(
@@ -134,21 +210,41 @@ def active_people(scope: Scope) -> Panel:
 
 
 def contributors_and_readers(scope: Scope) -> Panel:
-    rows_qs = (
-        scope.dims(DailyActor.objects.filter(day__range=(scope.first_week, scope.end), actions__gt=0))
-        .values("week")
+    rows_qs = people_weeks.per_week(
+        scope.first_week,
+        scope.end,
+        lambda qs: (
+            scope.dims(qs.filter(actions__gt=0))
+            .values("week")
+            .annotate(
+                active=Count("actor_id", distinct=True),
+                contributors=Count("actor_id", distinct=True, filter=Q(contributions__gt=0)),
+            )
+            .order_by()
+        ),
+    )
+    found = {row["week"]: row for row in rows_qs}
+    groups = f.per_group(
+        scope.everyone(DailyActor.objects.filter(day__range=(scope.first_week, scope.end), actions__gt=0))
+        .values("week", *f.GROUP)
         .annotate(
             active=Count("actor_id", distinct=True),
             contributors=Count("actor_id", distinct=True, filter=Q(contributions__gt=0)),
         )
-        .order_by()
+        .order_by(),
+        key=lambda row: row["week"],
+        fields=("active", "contributors"),
     )
-    found = {row["week"]: row for row in rows_qs}
     rows = []
     for week in scope.weeks():
         row = found.get(week, {"active": 0, "contributors": 0})
         readers = row["active"] - row["contributors"]
-        rows.append([f.text(week.isoformat()), f.count(row["contributors"], k=scope.k), f.count(readers, k=scope.k)])
+        # Contributors + readers = the week's active people, shown in the panel above: hide both or neither.
+        cells = f.partition([f.count(row["contributors"], k=scope.k), f.count(readers, k=scope.k)], scope.k)
+        g = groups.get(week, {})
+        everyone, writers = g.get("active", {}), g.get("contributors", {})
+        readers_of = {group: n - writers.get(group, 0) for group, n in everyone.items()}
+        rows.append([f.text(week.isoformat()), *f.shield(scope, cells, writers, readers_of)])
     return Panel(
         slug="contributors",
         title="Contributors and readers",
@@ -171,7 +267,16 @@ def new_contributors(scope: Scope) -> Panel:
     per_week: dict[date, set[int]] = defaultdict(set)
     for actor_id, day in firsts:
         per_week[day - timedelta(days=day.weekday())].add(actor_id)
-    rows = [[f.text(w.isoformat()), f.count(len(per_week.get(w, ())), k=scope.k)] for w in scope.weeks()]
+    siblings: dict[date, dict] = defaultdict(lambda: defaultdict(set))
+    if scope.plan is not None and scope.k:
+        for row in scope.members():
+            day = row["first_contribution_on"]
+            if day is not None and scope.first_week <= day <= scope.end:
+                siblings[day - timedelta(days=day.weekday())][row["group"]].add(row["actor_id"])
+    rows = [
+        [f.text(w.isoformat()), *f.shield(scope, [f.count(len(per_week.get(w, ())), k=scope.k)], siblings[w])]
+        for w in scope.weeks()
+    ]
     return Panel(
         slug="new-contributors",
         title="New contributors per week",
@@ -187,41 +292,58 @@ def new_contributors(scope: Scope) -> Panel:
 def level_share(scope: Scope) -> Panel:
     """Share of each management level that contributed in the last 7 and 28 days of the range."""
     levels = [scope.level] if scope.level else list(LEVELS)
-    members = dict(
+    # Members by their current level; a writer counts for a level only as one of its members, so a
+    # share above 100 % is impossible by construction (someone promoted since counts once, where they are).
+    level_of = dict(
         scope.people_dims(MemberStatus.objects.filter(actor__isnull=False, joined_on__lte=scope.end))
-        .values("management_level")
-        .annotate(n=Count("actor_id", distinct=True))
+        .values_list("actor_id", "management_level")
         .order_by()
-        .values_list("management_level", "n")
     )
+    members: dict[int | None, int] = defaultdict(int)
+    for level in level_of.values():
+        members[level] += 1
     week_start, month_start = scope.end - timedelta(days=6), scope.end - timedelta(days=27)
-    active = (
-        scope.dims(DailyActor.objects.filter(day__range=(month_start, scope.end), contributions__gt=0))
-        .values("management_level")
-        .annotate(
-            week=Count("actor_id", distinct=True, filter=Q(day__gte=week_start)),
-            month=Count("actor_id", distinct=True),
-        )
-        .order_by()
-    )
-    found = {row["management_level"]: row for row in active}
+    writers = DailyActor.objects.filter(day__range=(month_start, scope.end), contributions__gt=0)
+    if scope.cohort_ids is not None:
+        writers = writers.filter(cohort_id__in=scope.cohort_ids)
+    found: dict[int | None, dict[str, set]] = defaultdict(lambda: {"week": set(), "month": set()})
+    for actor_id, day in writers.filter(role=PersonRole.LEADER).values_list("actor_id", "day").distinct():
+        if actor_id in level_of:
+            entry = found[level_of[actor_id]]
+            entry["month"].add(actor_id)
+            if day >= week_start:
+                entry["week"].add(actor_id)
+    wrote = {level: {"week": len(e["week"]), "month": len(e["month"])} for level, e in found.items()}
+    siblings = _level_share_siblings(scope, week_start, month_start)
     rows = []
     k = scope.k
     for level in levels:
         total = members.get(level, 0)
-        row = found.get(level, {"week": 0, "month": 0})
-        # A level with fewer than k members is hidden whole: its shares would describe those few people.
-        small = bool(k) and 0 < total < k
-        rows.append(
-            [
-                f.text(LEVELS[level]),
-                f.count(total, k=k),
-                f.count(row["week"], people=total if small else row["week"], k=k),
-                f.percent(row["week"], total, people=total if small else row["week"], k=k),
-                f.count(row["month"], people=total if small else row["month"], k=k),
-                f.percent(row["month"], total, people=total if small else row["month"], k=k),
-            ]
-        )
+        row = wrote.get(level, {"week": 0, "month": 0})
+        if not scope.shows(level=level):
+            # A withheld level (too few people, or its figures would give a small group away) is hidden whole.
+            rows.append([f.text(LEVELS[level]), *[f.withheld(scope.plan, scope.cohort_ids, level)] * 5])
+            continue
+        # Members minus those who wrote = those who did not: hidden with them when they are few.
+        week, month = f.count(row["week"], k=k), f.count(row["month"], k=k)
+        week, month = f.part_of(week, total, k), f.part_of(month, total, k)
+        if not week.suppressed and not month.suppressed:
+            # Those who wrote in the last 7 days are among those who wrote in 28: the rest must not be few.
+            week = f.part_of(week, row["month"], k)
+        week_share = f.hide_like(f.percent(row["week"], total, people=row["week"], k=k), week)
+        month_share = f.hide_like(f.percent(row["month"], total, people=row["month"], k=k), month)
+        if siblings is not None:
+            members_of, week_of, month_of = (siblings[name].get(level, {}) for name in ("members", "week", "month"))
+            # Who wrote, who did not, and (for 7 days) who wrote in 28 days but not in the last 7.
+            week, week_share = f.shield(
+                scope,
+                [week, week_share],
+                week_of,
+                _minus(members_of, week_of),
+                _minus(month_of, week_of),
+            )
+            month, month_share = f.shield(scope, [month, month_share], month_of, _minus(members_of, month_of))
+        rows.append([f.text(LEVELS[level]), f.count(total, k=k), week, week_share, month, month_share])
     return Panel(
         slug="level-share",
         title="Participation by management level",
@@ -237,27 +359,70 @@ def level_share(scope: Scope) -> Panel:
         rows=rows,
         series=[Series(3), Series(5)],
         y_title="% of members",
-        note="Members by their current level; contributors by their level when they wrote.",
+        note="Members and those who wrote, both by their current level: a share cannot pass 100 %.",
         definition="level-share",
     )
 
 
+def _minus(a: dict, b: dict) -> dict:
+    return {group: people - b.get(group, set()) for group, people in a.items()}
+
+
+def _level_share_siblings(scope: Scope, week_start: date, month_start: date) -> dict | None:
+    """Per current level: members, and those who wrote in the last 7 and 28 days, per row group of every
+    selection at once (the groups are the members' own, as the panel counts them)."""
+    if scope.plan is None or not scope.k:
+        return None
+    groups_of: dict[tuple, list] = defaultdict(list)  # (actor, cohort) -> its row groups
+    out: dict[str, dict] = {name: defaultdict(lambda: defaultdict(set)) for name in ("members", "week", "month")}
+    for row in scope.members():
+        if row["actor_id"] is None or row["joined_on"] is None or row["joined_on"] > scope.end:
+            continue
+        group, actor = row["group"], row["actor_id"]
+        groups_of[(actor, group[0])].append(group)
+        out["members"][group[1]][group].add(actor)
+    for actor, cohort_id, day in (
+        scope.everyone(DailyActor.objects.filter(day__range=(month_start, scope.end), contributions__gt=0))
+        .values_list("actor_id", "cohort_id", "day")
+        .distinct()
+    ):
+        for group in groups_of.get((actor, cohort_id), ()):
+            out["month"][group[1]][group].add(actor)
+            if day >= week_start:
+                out["week"][group[1]][group].add(actor)
+    return out
+
+
 def level_posts(scope: Scope) -> Panel:
-    levels = [scope.level] if scope.level else list(LEVELS)
-    qs = (
-        scope.dims(DailyActor.objects.filter(day__range=(scope.first_week, scope.end)))
-        .filter(Q(topics__gt=0) | Q(replies__gt=0))
-        .values("week", "management_level")
-        .annotate(posts=Sum("topics") + Sum("replies"), posters=Count("actor_id", distinct=True))
-        .order_by()
+    levels = [level for level in ([scope.level] if scope.level else list(LEVELS)) if scope.shows(level=level)]
+    qs = people_weeks.per_week(
+        scope.first_week,
+        scope.end,
+        lambda qs: (
+            scope.dims(qs)
+            .filter(Q(topics__gt=0) | Q(replies__gt=0))
+            .values("week", "management_level")
+            .annotate(posts=Sum("topics") + Sum("replies"), posters=Count("actor_id", distinct=True))
+            .order_by()
+        ),
     )
     found = {(row["week"], row["management_level"]): row for row in qs}
+    posters: dict[tuple, dict] = defaultdict(lambda: defaultdict(set))
+    if scope.plan is not None and scope.k:
+        for week, actor, *dims in (
+            scope.everyone(DailyActor.objects.filter(day__range=(scope.first_week, scope.end)))
+            .filter(Q(topics__gt=0) | Q(replies__gt=0))
+            .values_list("week", "actor_id", *f.GROUP)
+            .distinct()
+        ):
+            posters[(week, dims[1])][(dims[0], dims[1], dims[2] or "")].add(actor)
     rows = []
     for week in scope.weeks():
         row = [f.text(week.isoformat())]
         for level in levels:
             cell = found.get((week, level), {"posts": 0, "posters": 0})
-            row.append(f.count(cell["posts"], people=cell["posters"], k=scope.k))
+            figure = f.count(cell["posts"], people=cell["posters"], k=scope.k)
+            row.extend(f.shield(scope, [figure], posters.get((week, level), {})))
         rows.append(row)
     return Panel(
         slug="level-posts",
@@ -268,5 +433,8 @@ def level_posts(scope: Scope) -> Panel:
         chart="line",
         series=[Series(i + 1) for i in range(len(levels))],
         y_title="posts",
+        note="Levels with fewer than the privacy floor's number of people are withheld."
+        if len(levels) < (1 if scope.level else len(LEVELS))
+        else "",
         definition="level-posts",
     )

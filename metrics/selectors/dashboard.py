@@ -34,7 +34,9 @@ SECTIONS: list[tuple[str, str, list[tuple[str, Callable[[Scope], Panel]]]]] = [
         "Learning",
         [
             ("goals", engagement.goals),
+            ("goals-by-level", engagement.goals_by_level),
             ("lessons", engagement.lessons),
+            ("survey-response", surveys.survey_response),
             ("survey-means", surveys.survey_means),
             ("survey-distribution", surveys.survey_distribution),
         ],

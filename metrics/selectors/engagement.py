@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 from django.db import connection
-from django.db.models import Aggregate, Count, FloatField, Q, Sum
+from django.db.models import Aggregate, Count, FloatField, Max, Q, Sum
+from django.db.models.functions import Coalesce, TruncWeek
 
 from ..models import DailyActor, GoalState, GoalStatus, LessonProgress, PersonRole, PromptRollup, PromptTiming
 from ..models import TopicResponse as Topic
 from . import figures as f
-from .figures import Panel, Series
+from . import people_weeks
+from .figures import Cell, Panel, Series
 from .scope import Scope
 
 STAGES = [("crawl", "Crawl (short term)"), ("walk", "Walk (mid term)"), ("run", "Run (long term)")]
@@ -56,7 +59,7 @@ def topic_stats(scope: Scope, *, first: date | None = None, by_week: bool = Fals
     number of topics. Returns {week: stats} when ``by_week``, else the stats of the whole range.
     """
     qs = scope.dims(Topic.objects.filter(created_on__range=(first or scope.start, scope.end)))
-    aggregates = dict(TOPIC_COUNTS)
+    aggregates: dict[str, Any] = dict(TOPIC_COUNTS)
     in_database = connection.vendor == "postgresql"
     if in_database:
         aggregates.update(median=PercentileCont("seconds", 0.5), p90=PercentileCont("seconds", 0.9))
@@ -77,23 +80,53 @@ def topic_stats(scope: Scope, *, first: date | None = None, by_week: bool = Fals
     return stats if by_week else stats[None]
 
 
+def _topic_siblings(scope: Scope) -> dict[date, dict[str, dict]]:
+    """Per week: authors, responders and authors left unanswered, per row group, in every selection at once."""
+    if scope.plan is None or not scope.k:
+        return {}
+    out: dict[date, dict[str, dict]] = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
+    rows = scope.everyone(Topic.objects.filter(created_on__range=(scope.first_week, scope.end)))
+    for week, author, responder, seconds, *group in rows.values_list(
+        "week", "author_id", "responder_id", "seconds", *f.GROUP
+    ):
+        key = (group[0], group[1], group[2] or "")
+        out[week]["authors"][key].add(author)
+        if seconds is not None:
+            out[week]["responders"][key].add(responder)
+        else:
+            out[week]["unanswered"][key].add(author)
+    return out
+
+
 EMPTY_TOPICS = {**dict.fromkeys(TOPIC_COUNTS, 0), "median": None, "p90": None}
 
 
 def responsiveness(scope: Scope) -> Panel:
     per_week = topic_stats(scope, first=scope.first_week, by_week=True)
     k = scope.k
+    siblings = _topic_siblings(scope)
     rows = []
     for week in scope.weeks():
         s = per_week.get(week, EMPTY_TOPICS)
+        people = siblings.get(week, {})
         rows.append(
             [
                 f.text(week.isoformat()),
-                f.count(s["started"], people=s["authors"], k=k),
-                f.count(s["answered"], people=s["responders"], k=k),
-                f.number(s["median"], people=s["responders"], k=k),
-                f.number(s["p90"], people=s["responders"], k=k),
-                f.count(s["unanswered"], people=s["unanswered_authors"], k=k),
+                *f.shield(scope, [f.count(s["started"], people=s["authors"], k=k)], people.get("authors", {})),
+                *f.shield(
+                    scope,
+                    [
+                        f.count(s["answered"], people=s["responders"], k=k),
+                        f.number(s["median"], people=s["responders"], k=k),
+                        f.number(s["p90"], people=s["responders"], k=k),
+                    ],
+                    people.get("responders", {}),
+                ),
+                *f.shield(
+                    scope,
+                    [f.count(s["unanswered"], people=s["unanswered_authors"], k=k)],
+                    people.get("unanswered", {}),
+                ),
             ]
         )
     return Panel(
@@ -125,6 +158,35 @@ def _goal_filter(scope: Scope) -> Q:
     return due | undated
 
 
+def _goal_weeks(scope: Scope, group: str) -> dict[tuple, list[int]]:
+    """People per week (of the deadline, else of completion or overdue) behind each (group, status) cell."""
+    qs = (
+        scope.dims(GoalStatus.objects.filter(_goal_filter(scope)))
+        .annotate(due_week=TruncWeek(Coalesce("deadline", "completed_on", "overdue_on")))
+        .values(group, "status", "due_week")
+        .annotate(people=Count("actor_id", distinct=True))
+        .order_by()
+    )
+    weeks: dict[tuple, list[int]] = defaultdict(list)
+    for row in qs:
+        weeks[(row[group], row["status"])].append(row["people"])
+    return weeks
+
+
+def _goal_siblings(scope: Scope, group: str) -> dict[tuple, list[list[dict]]] | None:
+    """Per (stage or level, status): one decision per week, the people per row group in every selection."""
+    if scope.plan is None or not scope.k:
+        return None
+    people: dict[tuple, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
+    for value, status, week, actor, *dims in (
+        scope.everyone(GoalStatus.objects.filter(_goal_filter(scope)))
+        .annotate(due_week=TruncWeek(Coalesce("deadline", "completed_on", "overdue_on")))
+        .values_list(group, "status", "due_week", "actor_id", *f.GROUP)
+    ):
+        people[(value, status)][week][(dims[0], dims[1], dims[2] or "")].add(actor)
+    return {key: [[dict(groups)] for groups in weeks.values()] for key, weeks in people.items()}
+
+
 def goals(scope: Scope) -> Panel:
     qs = (
         scope.dims(GoalStatus.objects.filter(_goal_filter(scope)))
@@ -133,12 +195,22 @@ def goals(scope: Scope) -> Panel:
         .order_by()
     )
     found = {(row["stage"], row["status"]): row for row in qs}
+    siblings = _goal_siblings(scope, "stage")
+    weeks = f.weekly_people(scope, siblings)
+    if weeks is None:
+        weeks = _goal_weeks(scope, "stage")
+    siblings = siblings or {}
     rows = []
     for stage, label in STAGES:
         row = [f.text(label)]
         for status in (GoalState.ON_TIME, GoalState.LATE, GoalState.OVERDUE):
             cell = found.get((stage, status), {"goals": 0, "people": 0})
-            row.append(f.count(cell["goals"], people=cell["people"], k=scope.k))
+            figure = f.over_weeks(
+                f.count(cell["goals"], people=cell["people"], k=scope.k), weeks.get((stage, status), ()), scope.k
+            )
+            for decision in siblings.get((stage, status), ()):
+                figure = f.shield(scope, [figure], *decision)[0]
+            row.append(figure)
         rows.append(row)
     return Panel(
         slug="goals",
@@ -151,6 +223,37 @@ def goals(scope: Scope) -> Panel:
         y_title="goals",
         definition="goals",
     )
+
+
+def _lesson_weeks(scope: Scope, field: str) -> dict[int, list[int]]:
+    """People per week of ``field`` (started_on or completed_on) behind each lesson's figure."""
+    qs = (
+        scope.dims(LessonProgress.objects.filter(**{f"{field}__range": (scope.start, scope.end)}))
+        .annotate(in_week=TruncWeek(field))
+        .values("lesson_id", "in_week")
+        .annotate(people=Count("actor_id", distinct=True))
+        .order_by()
+    )
+    weeks: dict[int, list[int]] = defaultdict(list)
+    for row in qs:
+        weeks[row["lesson_id"]].append(row["people"])
+    return weeks
+
+
+def _lesson_siblings(scope: Scope) -> dict[tuple, list[list[dict]]] | None:
+    """Per (lesson, started_on or completed_on): one decision per week, people per row group, every selection."""
+    if scope.plan is None or not scope.k:
+        return None
+    rng = (scope.start, scope.end)
+    people: dict[tuple, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
+    for lesson, actor, started_on, completed_on, *dims in scope.everyone(
+        LessonProgress.objects.filter(Q(started_on__range=rng) | Q(completed_on__range=rng))
+    ).values_list("lesson_id", "actor_id", "started_on", "completed_on", *f.GROUP):
+        group = (dims[0], dims[1], dims[2] or "")
+        for field, day in (("started_on", started_on), ("completed_on", completed_on)):
+            if day is not None and rng[0] <= day <= rng[1]:
+                people[(lesson, field)][day - timedelta(days=day.weekday())][group].add(actor)
+    return {key: [[dict(groups)] for groups in weeks.values()] for key, weeks in people.items()}
 
 
 def lessons(scope: Scope) -> Panel:
@@ -169,11 +272,27 @@ def lessons(scope: Scope) -> Panel:
         .order_by("lesson_id", "-completed_on")
         .values_list("lesson_id", "title")
     )
+    # A person starts (and completes) a lesson once, so each figure is a sum over the weeks of the range.
+    siblings = _lesson_siblings(scope)
+    here = f.weekly_people(scope, siblings)
+    if here is None:
+        started, completed = _lesson_weeks(scope, "started_on"), _lesson_weeks(scope, "completed_on")
+    else:
+        started = {lesson: people for (lesson, field), people in here.items() if field == "started_on"}
+        completed = {lesson: people for (lesson, field), people in here.items() if field == "completed_on"}
+    siblings = siblings or {}
+
+    def cell(lesson: int, n: int, weeks: dict, field: str) -> Cell:
+        figure = f.over_weeks(f.count(n, k=scope.k), weeks.get(lesson, ()), scope.k)
+        for decision in siblings.get((lesson, field), ()):
+            figure = f.shield(scope, [figure], *decision)[0]
+        return figure
+
     rows = [
         [
             f.text(titles.get(r["lesson_id"], f"Lesson {r['lesson_id']}")),
-            f.count(r["started"], k=scope.k),
-            f.count(r["completed"], k=scope.k),
+            cell(r["lesson_id"], r["started"], started, "started_on"),
+            cell(r["lesson_id"], r["completed"], completed, "completed_on"),
         ]
         for r in qs
     ]
@@ -205,6 +324,9 @@ def _responses(scope: Scope) -> dict:
     return {
         "n_responses": Sum("responses__responses", filter=flt, default=0),
         "n_responders": Sum("responses__responders", filter=flt, default=0),
+        # Distinct people across several prompts are unknown; the largest group replying to one prompt
+        # is a floor under them, so a figure shown on it rests on at least that many people.
+        "min_people": Max("responses__responders", filter=flt, default=0),
     }
 
 
@@ -239,6 +361,7 @@ def prompts(scope: Scope) -> Panel:
         y_title="replies",
         note=note,
         definition="prompts",
+        zeros_are_data=True,
     )
 
 
@@ -249,8 +372,8 @@ def prompt_timing(scope: Scope) -> Panel:
     rows = []
     for value, label in PromptTiming.choices:
         n = released.get(value, 0)
-        row = replies.get(value, {"n_responses": 0, "n_responders": 0})
-        people = row["n_responders"]
+        row = replies.get(value, {"n_responses": 0, "n_responders": 0, "min_people": 0})
+        people = row["min_people"]
         rows.append(
             [
                 f.text(label),
@@ -274,16 +397,31 @@ def prompt_timing(scope: Scope) -> Panel:
 
 def team(scope: Scope) -> Panel:
     """Does the programme team (facilitators and L&D) post and reply, next to the leaders they teach?"""
-    qs = DailyActor.objects.filter(day__range=(scope.first_week, scope.end))
-    if scope.cohort_ids is not None:
-        qs = qs.filter(cohort_id__in=scope.cohort_ids)
-    rows_qs = (
-        qs.filter(role__in=[PersonRole.TEAM, PersonRole.LEADER], contributions__gt=0)
-        .values("week", "role")
-        .annotate(contributions=Sum("contributions"), people=Count("actor_id", distinct=True))
-        .order_by()
+    cohorts = Q(cohort_id__in=scope.cohort_ids) if scope.cohort_ids is not None else Q()
+    leaders = Q(role=PersonRole.LEADER)
+    if scope.level:
+        leaders &= Q(management_level=scope.level)
+    if scope.department:
+        leaders &= Q(department=scope.department)
+    rows_qs = people_weeks.per_week(
+        scope.first_week,
+        scope.end,
+        lambda qs: (
+            qs.filter(cohorts, Q(role=PersonRole.TEAM) | leaders, contributions__gt=0)
+            .values("week", "role")
+            .annotate(contributions=Sum("contributions"), people=Count("actor_id", distinct=True))
+            .order_by()
+        ),
     )
     found = {(row["week"], row["role"]): row for row in rows_qs}
+    leaders_of: dict[date, dict] = defaultdict(lambda: defaultdict(set))
+    if scope.plan is not None and scope.k:
+        for week, actor, *group in (
+            scope.everyone(DailyActor.objects.filter(day__range=(scope.first_week, scope.end), contributions__gt=0))
+            .values_list("week", "actor_id", *f.GROUP)
+            .distinct()
+        ):
+            leaders_of[week][(group[0], group[1], group[2] or "")].add(actor)
     rows = []
     k = scope.k
     for week in scope.weeks():
@@ -295,7 +433,15 @@ def team(scope: Scope) -> Panel:
                 f.count(t["contributions"], people=t["people"], k=k),
                 f.count(t["people"], k=k),
                 f.number(t["contributions"] / t["people"] if t["people"] else None, people=t["people"], k=k),
-                f.number(ldr["contributions"] / ldr["people"] if ldr["people"] else None, people=ldr["people"], k=k),
+                *f.shield(
+                    scope,
+                    [
+                        f.number(
+                            ldr["contributions"] / ldr["people"] if ldr["people"] else None, people=ldr["people"], k=k
+                        )
+                    ],
+                    leaders_of[week],
+                ),
             ]
         )
     return Panel(
@@ -313,6 +459,60 @@ def team(scope: Scope) -> Panel:
         series=[Series(3), Series(4)],
         chart="line",
         y_title="contributions per person",
-        note="Management level and department filters do not apply to the programme team.",
+        note=("Management level and department filters apply to the leaders' figure, not to the programme team."),
         definition="team",
+    )
+
+
+def goals_by_level(scope: Scope) -> Panel:
+    """Goals due in the period by the management level of the person (as when the goal was settled)."""
+    from .scope import LEVELS
+
+    levels = [lv for lv in ([scope.level] if scope.level else list(LEVELS)) if scope.shows(level=lv)]
+    qs = (
+        scope.dims(GoalStatus.objects.filter(_goal_filter(scope)))
+        .values("management_level", "status")
+        .annotate(goals=Count("id"), people=Count("actor_id", distinct=True))
+        .order_by()
+    )
+    found = {(row["management_level"], row["status"]): row for row in qs}
+    people = dict(
+        scope.dims(GoalStatus.objects.filter(_goal_filter(scope)))
+        .values("management_level")
+        .annotate(n=Count("actor_id", distinct=True))
+        .order_by()
+        .values_list("management_level", "n")
+    )
+    k = scope.k
+    siblings = _goal_siblings(scope, "management_level")
+    weeks = f.weekly_people(scope, siblings)
+    if weeks is None:
+        weeks = _goal_weeks(scope, "management_level")
+    siblings = siblings or {}
+    rows = []
+    for level in levels:
+        cells = []
+        for status in (GoalState.ON_TIME, GoalState.LATE, GoalState.OVERDUE):
+            cell = found.get((level, status), {"goals": 0, "people": 0})
+            figure = f.over_weeks(f.count(cell["goals"], people=cell["people"], k=k), weeks.get((level, status), ()), k)
+            for decision in siblings.get((level, status), ()):
+                figure = f.shield(scope, [figure], *decision)[0]
+            cells.append(figure)
+        due = sum(found.get((level, s), {"goals": 0})["goals"] for s in GoalState.values)
+        on_time = found.get((level, GoalState.ON_TIME), {"goals": 0})["goals"]
+        share = f.number(100 * on_time / due if due else None, people=people.get(level, 0), k=k)
+        # The share is on time over all due: hidden with any of the counts it is worked out from.
+        share = f.hide_like(share, next((c for c in cells if c.suppressed), cells[0]))
+        rows.append([f.text(LEVELS[level]), *cells, share])
+    return Panel(
+        slug="goals-by-level",
+        title="Goals by management level",
+        question="Goals due in the period, side by side for each level: done on time, done late, or overdue.",
+        columns=["Management level", "Done on time", "Done late", "Overdue", "Done on time (% of due)"],
+        rows=rows,
+        series=[Series(1, stack="goals"), Series(2, stack="goals"), Series(3, stack="goals")],
+        stacked=True,
+        y_title="goals",
+        note="Levels with too few people for the privacy floor are withheld.",
+        definition="goals",
     )

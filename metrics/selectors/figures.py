@@ -7,83 +7,65 @@ what the chart draws, what the table shows and what the CSV holds cannot disagre
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-NA = "n/a"  # not applicable: nothing to compute (e.g. no answered topics)
+from ..disclosure import (  # noqa: F401 (the cell rules live in metrics.disclosure; re-exported for panels)
+    NA,
+    Cell,
+    change,
+    count,
+    for_siblings,
+    hide_like,
+    number,
+    over_weeks,
+    part_of,
+    partition,
+    people_in,
+    percent,
+    primary_text,
+    secondary_text,
+    text,
+    withheld,
+)
+
+GROUP = ("cohort_id", "management_level", "department")  # the row group every selection is a union of
 
 
-@dataclass(frozen=True)
-class Cell:
-    value: float | int | None  # what the chart plots (None when suppressed or not applicable)
-    text: str  # what the table shows and the CSV holds
-    suppressed: bool = False
+def per_group(rows, key, fields) -> dict:
+    """{key(row): {field: {(cohort, level, department): value}}} from rows grouped by ``GROUP`` (and more)."""
+    out: dict = defaultdict(lambda: defaultdict(dict))
+    for row in rows:
+        group = (row["cohort_id"], row["management_level"], row["department"] or "")
+        for name in fields:
+            figure = out[key(row)][name]
+            figure[group] = figure.get(group, 0) + (row[name] or 0)
+    return out
 
 
-def suppressed_text(k: int) -> str:
-    return f"fewer than {k}"
+def weekly_people(scope, siblings: dict | None) -> dict | None:
+    """From per-week sibling decisions ({key: [[people per group], ...]}), this selection's people per week.
+
+    None when there are no sibling figures (no plan) or the scope is no selection the plan knows.
+    """
+    if siblings is None or scope.plan is None:
+        return None
+    key = scope.plan.key(scope.cohort_ids, scope.level, scope.department)
+    if key is None:
+        return None
+    return {name: [people_in(key, figures[0]) for figures in weeks] for name, weeks in siblings.items()}
 
 
-def _hidden(people: int | None, k: int) -> bool:
-    """A figure describing 1..k-1 people is hidden; zero describes nobody and is shown."""
-    return bool(k) and people is not None and 0 < people < k
-
-
-def count(n: int | None, *, people: int | None = None, k: int = 0) -> Cell:
-    """A count; ``people`` is how many people it describes (defaults to ``n`` itself)."""
-    if n is None:
-        return Cell(None, NA)
-    if _hidden(n if people is None else people, k):
-        return Cell(None, suppressed_text(k), True)
-    return Cell(int(n), str(int(n)))
-
-
-def number(value: float | None, *, people: int | None, k: int = 0, digits: int = 1) -> Cell:
-    """A mean, ratio or duration that describes ``people`` people."""
-    if value is None:
-        return Cell(None, NA)
-    if _hidden(people, k):
-        return Cell(None, suppressed_text(k), True)
-    rounded = round(float(value), digits)
-    return Cell(rounded, f"{rounded:.{digits}f}")
-
-
-def percent(part: int | None, whole: int | None, *, people: int | None, k: int = 0) -> Cell:
-    if not whole or part is None:
-        return Cell(None, NA)
-    return number(100.0 * part / whole, people=people, k=k)
-
-
-def text(value: object) -> Cell:
-    return Cell(None, "" if value is None else str(value))
+def shield(scope, cells: list[Cell], *figures: dict) -> list[Cell]:
+    """``cells`` hidden in this selection when the plan hides the figures here to protect a sibling selection."""
+    if not scope.hides(*figures):
+        return cells
+    return [for_siblings(c, scope.k) for c in cells]
 
 
 def protect(cells: list[Cell], k: int) -> list[Cell]:
-    """Secondary suppression for cells that add up to a total shown elsewhere.
-
-    If exactly one of them is hidden, it could be recovered by subtraction, so the smallest other
-    non-zero figure is hidden too.
-    """
-    hidden = [c for c in cells if c.suppressed]
-    shown = [(c.value, i) for i, c in enumerate(cells) if not c.suppressed and c.value]
-    if len(hidden) != 1 or not shown:
-        return cells
-    _, index = min(shown)
-    return [Cell(None, suppressed_text(k), True) if i == index else c for i, c in enumerate(cells)]
-
-
-def change(a: Cell, b: Cell, *, digits: int = 1) -> tuple[Cell, Cell]:
-    """B minus A and the change in per cent of A; hidden when either side is hidden."""
-    if a.suppressed or b.suppressed:
-        return Cell(None, NA, True), Cell(None, NA, True)
-    if a.value is None or b.value is None:
-        return Cell(None, NA), Cell(None, NA)
-    diff = round(b.value - a.value, digits)
-    is_float = isinstance(a.value, float) or isinstance(b.value, float)
-    diff_text = f"{diff:+.{digits}f}" if is_float else f"{int(diff):+d}"
-    if not a.value:
-        return Cell(diff, diff_text), Cell(None, NA)
-    pct = round(100.0 * (b.value - a.value) / abs(a.value), 1)
-    return Cell(diff, diff_text), Cell(pct, f"{pct:+.1f}")
+    """Cells that add up to a total shown elsewhere: see ``metrics.disclosure.partition``."""
+    return partition(cells, k)
 
 
 @dataclass
@@ -109,13 +91,14 @@ class Panel:
     definition: str = ""  # anchor on the "How each number is computed" page
     value_max: float | None = None  # fixed top of the value axis (5 for ratings)
     palette: str = ""  # "likert": a diverging scale from disagree to agree
+    zeros_are_data: bool = False  # a row of zeros is a finding (a prompt nobody answered), not "no data"
 
     @property
     def empty(self) -> bool:
         """Nothing to show: no rows, or (for a chart) nothing but zeros and blanks."""
         if not self.rows:
             return True
-        if not self.series:
+        if not self.series or self.zeros_are_data:
             return False
         cells = [row[s.column] for row in self.rows for s in self.series]
         return all(c.value in (None, 0) and not c.suppressed for c in cells)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from portal.models import Cohort, CohortSession
+from portal.people.models import Cohort, CohortSession
 
 from ..models import MemberStatus
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import date, timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 
 from ..models import DailyActor, MemberStatus
+from ..models import TopicResponse as Topic
 from . import figures as f
-from .adoption import regular_contributors
+from . import people_weeks
+from .adoption import regular_by_group, regular_contributors
 from .engagement import topic_stats
 from .figures import Cell, Panel, Series
 from .scope import Scope
@@ -23,68 +27,97 @@ class Headline:
 
 
 def period_figures(scope: Scope) -> list[Headline]:
-    """Every headline figure for ``scope``'s dates (4 queries, whatever the history size)."""
+    """Every headline figure for ``scope``'s dates (a fixed number of queries, whatever the history size)."""
     k = scope.k
     qs = scope.dims(DailyActor.objects.filter(day__range=(scope.start, scope.end)))
+    agg = people_weeks.period_totals(scope)
 
     def people(field: str) -> Count:
         return Count("actor_id", distinct=True, filter=Q(**{f"{field}__gt": 0}))
 
-    agg = qs.aggregate(
-        n_active=people("actions"),
-        n_contributors=people("contributions"),
-        n_topics=Sum("topics", default=0),
-        topic_people=people("topics"),
-        n_replies=Sum("replies", default=0),
-        reply_people=people("replies"),
-        n_entries=Sum("entries", default=0),
-        entry_people=people("entries"),
-        n_comments=Sum("comments", default=0),
-        comment_people=people("comments"),
-        n_lessons=Sum("lessons_completed", default=0),
-        lesson_people=people("lessons_completed"),
-        n_goals=Sum("goals_completed", default=0),
-        goal_people=people("goals_completed"),
+    # The same people per week: a figure summed over the range is hidden when one of its weeks is small
+    # (metrics.disclosure.over_weeks), or two ranges that differ by that week would give it away.
+    weekly = people_weeks.per_week(
+        scope.start,
+        scope.end,
+        lambda rows: (
+            scope.dims(rows)
+            .values("week")
+            .annotate(
+                active=people("actions"),
+                topics=people("topics"),
+                replies=people("replies"),
+                entries=people("entries"),
+                comments=people("comments"),
+                lessons=people("lessons_completed"),
+                goals=people("goals_completed"),
+            )
+            .order_by()
+        ),
     )
+
+    def weeks(key: str) -> list[int]:
+        return [row[key] for row in weekly]
+
     days = (scope.end - scope.start).days + 1
     daily = (
         qs.filter(actions__gt=0).values("day").annotate(n=Count("actor_id", distinct=True)).values_list("n", flat=True)
     )
     avg_daily = sum(daily) / days
-    new = (
-        scope.people_dims(MemberStatus.objects.filter(first_contribution_on__range=(scope.start, scope.end)))
-        .values("actor_id")
-        .distinct()
-        .count()
-    )
+    firsts: dict[int, date] = {}
+    for actor_id, day in scope.people_dims(
+        MemberStatus.objects.filter(first_contribution_on__range=(scope.start, scope.end))
+    ).values_list("actor_id", "first_contribution_on"):
+        firsts[actor_id] = min(day, firsts.get(actor_id, day))
+    new = len(firsts)
+    new_weekly = Counter(day - timedelta(days=day.weekday()) for day in firsts.values())
     topics = topic_stats(scope)
+    unanswered_weekly = (
+        scope.dims(Topic.objects.filter(created_on__range=(scope.start, scope.end), seconds__isnull=True))
+        .values("week")
+        .annotate(n=Count("author_id", distinct=True))
+        .order_by()
+        .values_list("n", flat=True)
+    )
     regular = len(regular_contributors(scope))
     active = agg["n_active"]
+    siblings = _sibling_figures(scope, people)
     # Active people = contributors + readers: hide both or neither, or one gives the other away.
     contributors, readers = f.protect(
         [f.count(agg["n_contributors"], k=k), f.count(active - agg["n_contributors"], k=k)], k
     )
 
     def h(key: str, label: str, cell: Cell, definition: str) -> Headline:
+        # The same figure, small in another selection, must not be recomputable from this one and others.
+        for figures in siblings.get(key, ()):
+            cell = f.shield(scope, [cell], *figures)[0]
         return Headline(key, label, cell, definition)
+
+    def events(n: int, people: int, key: str) -> Cell:
+        return f.over_weeks(f.count(n, people=people, k=k), weeks(key), k)
+
+    # Daily active people summed over the days (the average times the days) adds up week by week too;
+    # stickiness is that sum over the active people, so it is hidden with it.
+    avg = f.over_weeks(f.number(avg_daily, people=active, k=k), weeks("active"), k)
+    stickiness = f.hide_like(f.number(100 * avg_daily / active if active else None, people=active, k=k), avg)
 
     return [
         h("active", "People active", f.count(active, k=k), "active"),
-        h("avg_daily", "Daily active people (average)", f.number(avg_daily, people=active, k=k), "active"),
-        h(
-            "stickiness",
-            "Stickiness (%)",
-            f.number(100 * avg_daily / active if active else None, people=active, k=k),
-            "active",
-        ),
+        h("avg_daily", "Daily active people (average)", avg, "active"),
+        h("stickiness", "Stickiness (%)", stickiness, "active"),
         h("contributors", "Contributors", contributors, "contributors"),
         h("readers", "Readers only", readers, "contributors"),
-        h("new_contributors", "New contributors", f.count(new, k=k), "new-contributors"),
+        h(
+            "new_contributors",
+            "New contributors",
+            f.over_weeks(f.count(new, k=k), new_weekly.values(), k),
+            "new-contributors",
+        ),
         h("regular", "Regular contributors at the end", f.count(regular, k=k), "funnel"),
-        h("topics", "Topics started", f.count(agg["n_topics"], people=agg["topic_people"], k=k), "level-posts"),
-        h("replies", "Replies", f.count(agg["n_replies"], people=agg["reply_people"], k=k), "level-posts"),
-        h("entries", "Blog entries published", f.count(agg["n_entries"], people=agg["entry_people"], k=k), "active"),
-        h("comments", "Blog comments", f.count(agg["n_comments"], people=agg["comment_people"], k=k), "active"),
+        h("topics", "Topics started", events(agg["n_topics"], agg["topic_people"], "topics"), "level-posts"),
+        h("replies", "Replies", events(agg["n_replies"], agg["reply_people"], "replies"), "level-posts"),
+        h("entries", "Blog entries published", events(agg["n_entries"], agg["entry_people"], "entries"), "active"),
+        h("comments", "Blog comments", events(agg["n_comments"], agg["comment_people"], "comments"), "active"),
         h(
             "median_response",
             "Median hours to first response",
@@ -100,11 +133,11 @@ def period_figures(scope: Scope) -> list[Headline]:
         h(
             "unanswered",
             "Topics with no response",
-            f.count(topics["unanswered"], people=topics["unanswered_authors"], k=k),
+            f.over_weeks(f.count(topics["unanswered"], people=topics["unanswered_authors"], k=k), unanswered_weekly, k),
             "responsiveness",
         ),
-        h("lessons", "Lessons completed", f.count(agg["n_lessons"], people=agg["lesson_people"], k=k), "lessons"),
-        h("goals", "Goals completed", f.count(agg["n_goals"], people=agg["goal_people"], k=k), "goals"),
+        h("lessons", "Lessons completed", events(agg["n_lessons"], agg["lesson_people"], "lessons"), "lessons"),
+        h("goals", "Goals completed", events(agg["n_goals"], agg["goal_people"], "goals"), "goals"),
     ]
 
 
@@ -126,3 +159,85 @@ def comparison(before: Scope, after: Scope) -> Panel:
         horizontal=True,
         definition="compare",
     )
+
+
+SUMMED = {
+    "avg_daily": "active",
+    "topics": "topics",
+    "replies": "replies",
+    "entries": "entries",
+    "comments": "comments",
+    "lessons": "lessons",
+    "goals": "goals",
+}
+
+
+COLUMNS = {
+    "active": "actions",
+    "contributors": "contributions",
+    "topics": "topics",
+    "replies": "replies",
+    "entries": "entries",
+    "comments": "comments",
+    "lessons": "lessons_completed",
+    "goals": "goals_completed",
+}
+
+
+def _sibling_figures(scope: Scope, people) -> dict[str, list[list[dict]]]:
+    """Per headline figure, the people behind it per row group, in every selection the viewer may open.
+
+    Each entry is a list of decisions, each a list of figures that hide the cell when any is small:
+    the range's people, or, for figures summed over weeks, one decision per week (``over_weeks``).
+    A fixed number of queries, whatever the history size; responders are read as people, since one
+    person answers topics of several groups.
+    """
+    if scope.plan is None or not scope.k:
+        return {}
+    rng = (scope.start, scope.end)
+    fields = {name: people(field) for name, field in COLUMNS.items()}
+    base = scope.everyone(DailyActor.objects.filter(day__range=rng))
+    whole = f.per_group(base.values(*f.GROUP).annotate(**fields).order_by(), lambda r: None, fields).get(None, {})
+    weekly = f.per_group(base.values("week", *f.GROUP).annotate(**fields).order_by(), lambda r: r["week"], fields)
+    firsts: dict[tuple, dict] = defaultdict(dict)
+    for row in scope.members():
+        day = row["first_contribution_on"]
+        if day is not None and rng[0] <= day <= rng[1]:
+            seen = firsts[row["group"]]
+            seen[row["actor_id"]] = min(day, seen.get(row["actor_id"], day))
+    new_weekly: dict[date, dict] = defaultdict(lambda: defaultdict(int))
+    for group, actors in firsts.items():
+        for day in actors.values():
+            new_weekly[day - timedelta(days=day.weekday())][group] += 1
+    unanswered: dict[date, dict] = defaultdict(lambda: defaultdict(set))
+    responders: dict[tuple, set] = defaultdict(set)
+    for week, author, responder, seconds, *dims in scope.everyone(
+        Topic.objects.filter(created_on__range=rng)
+    ).values_list("week", "author_id", "responder_id", "seconds", *f.GROUP):
+        group = (dims[0], dims[1], dims[2] or "")
+        if seconds is None:
+            unanswered[week][group].add(author)
+        else:
+            responders[group].add(responder)
+
+    def of(name: str) -> dict:
+        return whole.get(name, {})
+
+    readers = {g: n - of("contributors").get(g, 0) for g, n in of("active").items()}
+    regular = regular_by_group(scope)  # at the end (3 of the 4 weeks ending on it), per row group
+    # A figure summed over weeks is decided week by week: hidden here when any of its weeks is, so the
+    # ranges that show it hold only weeks shown in every sibling selection (see over_weeks).
+    out: dict[str, list[list[dict]]] = {
+        "active": [[of("active")]],
+        "regular": [[dict(regular)]],
+        "contributors": [[of("contributors"), readers]],
+        "readers": [[of("contributors"), readers]],
+        "new_contributors": [[dict(w)] for w in new_weekly.values()],
+        "median_response": [[responders]],
+        "p90_response": [[responders]],
+        "unanswered": [[dict(w)] for w in unanswered.values()],
+    }
+    for key, name in SUMMED.items():
+        out[key] = [[w.get(name, {})] for w in weekly.values()]
+    out["stickiness"] = out["avg_daily"]
+    return out

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
 
+from ..disclosure import Plan
 from ..models import PersonRole
 
 LEVELS = {1: "Senior executive", 2: "Middle manager", 3: "Front-line manager"}
@@ -22,6 +23,8 @@ class Scope:
     k: int = 0  # privacy floor; 0 for a person's own page
     survey_id: int | None = None
     diagnostic_id: int | None = None
+    # The viewer's disclosure plan (metrics.disclosure): which levels and departments a breakdown may show.
+    plan: Plan | None = field(default=None, compare=False, hash=False)
 
     @property
     def first_week(self) -> date:
@@ -37,6 +40,33 @@ class Scope:
 
     def with_dates(self, start: date, end: date) -> Scope:
         return replace(self, start=start, end=end)
+
+    def shows(self, *, level: int | None = None, department: str | None = None) -> bool:
+        """May a breakdown row for ``level`` / ``department`` within this scope be shown?"""
+        if self.plan is None:
+            return True
+        return self.plan.shows(self.cohort_ids, level or self.level, department or self.department)
+
+    def hides(self, *figures: dict) -> bool:
+        """Must this selection hide a figure that, given per row group (cohort, level, department) for every
+        offered selection at once, is small in some selection (``metrics.disclosure.Siblings``)?"""
+        if self.plan is None or not self.k:
+            return False
+        return self.plan.hides(figures, self.cohort_ids, self.level, self.department)
+
+    def members(self) -> list[dict]:
+        """Every MemberStatus row the viewer's plan read (all selections at once), each with its ``group``."""
+        rows = self.plan.members if self.plan is not None else []
+        for row in rows:
+            row.setdefault("group", (row["cohort_id"], row["management_level"], row["department"] or ""))
+        return rows
+
+    def everyone(self, qs: QuerySet, *, role: str | None = PersonRole.LEADER) -> QuerySet:
+        """A rollup queryset over every selection the viewer may open (the plan's "all"), not just this one."""
+        all_cohorts = self.plan.all_cohorts if self.plan is not None else self.cohort_ids
+        if all_cohorts is not None:
+            qs = qs.filter(cohort_id__in=all_cohorts)
+        return qs.filter(role=role) if role else qs
 
     # -------------------------------------------------------------- filters
     def dims(self, qs: QuerySet, *, role: str | None = PersonRole.LEADER, prefix: str = "") -> QuerySet:

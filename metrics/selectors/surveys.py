@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from django.db.models import Avg, Count, F, Q
 
-from ..models import SurveyInfo, SurveyItemInfo, SurveyScore
+from ..models import MemberStatus, SurveyInfo, SurveyItemInfo, SurveyScore
 from . import figures as f
 from .figures import Panel, Series
 from .scope import Scope
@@ -40,6 +40,29 @@ def _scores(scope: Scope, survey_id: int | None, *, role: str | None):
     return scope.dims(SurveyScore.objects.filter(survey_id=survey_id or 0), role=role)
 
 
+def _survey_siblings(scope: Scope) -> dict | None:
+    """Per item: people per row group who answered before, after, both, and per (round, score), in every
+    selection at once (read once per request for the means, the distribution and the response rate)."""
+    if scope.plan is None or not scope.k:
+        return None
+
+    def read() -> dict:
+        out: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
+        rows = scope.everyone(SurveyScore.objects.filter(survey_id=scope.survey_id or 0), role="leader")
+        for item, actor, before, after, *dims in rows.values_list("item_key", "actor_id", "before", "after", *f.GROUP):
+            group = (dims[0], dims[1], dims[2] or "")
+            for round_, score in (("before", before), ("after", after)):
+                if score is not None:
+                    out[item][round_][group].add(actor)
+                    out[item][(round_, score)][group].add(actor)
+                    out[None][round_][group].add(actor)  # answered the round at all (response rate)
+            if before is not None and after is not None:
+                out[item]["both"][group].add(actor)
+        return out
+
+    return scope.plan.memo(("survey", scope.survey_id), read)
+
+
 def survey_means(scope: Scope) -> Panel:
     survey_id = scope.survey_id
     items = _items(survey_id)
@@ -58,18 +81,32 @@ def survey_means(scope: Scope) -> Panel:
         .order_by()
     )
     k = scope.k
+    siblings = _survey_siblings(scope) or {}
     rows = []
     for r in sorted(qs, key=lambda r: _key_order(r["item_key"])):
         label = items[r["item_key"]].label if r["item_key"] in items else f"Item {r['item_key']}"
+        people = siblings.get(r["item_key"], {})
         rows.append(
             [
                 f.text(label),
-                f.number(r["before_mean"], people=r["before_n"], k=k, digits=2),
-                f.count(r["before_n"], k=k),
-                f.number(r["after_mean"], people=r["after_n"], k=k, digits=2),
-                f.count(r["after_n"], k=k),
-                f.count(r["paired_n"], k=k),
-                f.number(r["paired_change"], people=r["paired_n"], k=k, digits=2),
+                *f.shield(
+                    scope,
+                    [f.number(r["before_mean"], people=r["before_n"], k=k, digits=2), f.count(r["before_n"], k=k)],
+                    people.get("before", {}),
+                ),
+                *f.shield(
+                    scope,
+                    [f.number(r["after_mean"], people=r["after_n"], k=k, digits=2), f.count(r["after_n"], k=k)],
+                    people.get("after", {}),
+                ),
+                *f.shield(
+                    scope,
+                    [
+                        f.count(r["paired_n"], k=k),
+                        f.number(r["paired_change"], people=r["paired_n"], k=k, digits=2),
+                    ],
+                    people.get("both", {}),
+                ),
             ]
         )
     return Panel(
@@ -105,11 +142,16 @@ def survey_distribution(scope: Scope) -> Panel:
             base.filter(**{f"{round_}__isnull": False}).values("item_key", round_).annotate(n=Count("id")).order_by()
         ):
             counts[(row["item_key"], round_)][row[round_]] = row["n"]
+    siblings = _survey_siblings(scope) or {}
     rows = []
     for key, round_ in sorted(counts, key=lambda kr: (_key_order(kr[0]), kr[1] != "before")):
         label = items[key].label if key in items else f"Item {key}"
-        cells = [f.count(counts[(key, round_)].get(s, 0), k=scope.k) for s in SCORES]
-        rows.append([f.text(f"{label} ({round_})"), *f.protect(cells, scope.k)])
+        cells = f.protect([f.count(counts[(key, round_)].get(s, 0), k=scope.k) for s in SCORES], scope.k)
+        # The ratings add up to the round's respondents: one decision for the row, over every rating.
+        people = siblings.get(key, {})
+        rows.append(
+            [f.text(f"{label} ({round_})"), *f.shield(scope, cells, *(people.get((round_, s), {}) for s in SCORES))]
+        )
     return Panel(
         slug="survey-distribution",
         title="Readiness survey: how people answered",
@@ -173,4 +215,41 @@ def diagnostic(scope: Scope) -> Panel:
         value_max=5,
         note="Answered by facilitators and L&D staff; low themes are the gaps, high ones the early wins.",
         definition="diagnostic",
+    )
+
+
+def survey_response(scope: Scope) -> Panel:
+    """The readiness survey's response rate: members who answered each round, divided by members."""
+    members = scope.people_dims(MemberStatus.objects.filter(actor__isnull=False)).values("actor_id").distinct().count()
+    answered = _scores(scope, scope.survey_id, role="leader").aggregate(
+        before=Count("actor_id", distinct=True, filter=Q(before__isnull=False)),
+        after=Count("actor_id", distinct=True, filter=Q(after__isnull=False)),
+    )
+    k = scope.k
+    siblings = _survey_siblings(scope)
+    member_groups: dict = defaultdict(set)
+    if siblings is not None:
+        for row in scope.members():
+            if row["actor_id"] is not None:
+                member_groups[row["group"]].add(row["actor_id"])
+    rows = []
+    for key, label in (("before", "Before the programme"), ("after", "After the programme")):
+        # Members minus those who answered = those who did not: hidden with them when they are few.
+        cell = f.part_of(f.count(answered[key], k=k), members, k)
+        rate = f.hide_like(f.percent(answered[key], members, people=answered[key], k=k), cell)
+        did = (siblings or {}).get(None, {}).get(key, {})
+        did_not = {g: people - did.get(g, set()) for g, people in member_groups.items()}
+        cell, rate = f.shield(scope, [cell, rate], did, did_not)
+        rows.append([f.text(label), cell, f.count(members, k=k), rate])
+    return Panel(
+        slug="survey-response",
+        title="Readiness survey: response rate",
+        question="How many members answered the readiness survey, before and after?",
+        columns=["Round", "Members who answered", "Members", "Response rate (%)"],
+        rows=rows,
+        series=[Series(3)],
+        y_title="% of members",
+        value_max=100,
+        note="Members of the chosen cohorts today; answers whatever the dates.",
+        definition="survey",
     )

@@ -52,7 +52,7 @@ def load_config() -> dict[str, RuleConfig]:
 
 def _people_lookup(actor):
     def lookup(candidates: list[str], mentioned_ids: set[int]) -> list[str]:
-        from portal.models import Profile
+        from portal.people.models import Profile
 
         qs = Profile.objects.filter(display_name__in=candidates, user__is_active=True)
         if actor is not None and getattr(actor, "pk", None):

@@ -6,7 +6,7 @@ between them, also for site administrators.
 
 from django.contrib import admin
 
-from blogs.admin import ReadOnlyAdmin  # the same rule: look things up here, write through services
+from portal.admin import ReadOnlyAdmin  # the same rule: look things up here, write through services
 
 from .models import BuddyPair, CohortFacilitation, Nudge, PromptTemplate, ReviewRequest, ScheduledPrompt
 

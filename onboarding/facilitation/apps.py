@@ -25,3 +25,16 @@ class FacilitationConfig(AppConfig):
         register_visibility("facilitation.nudge", permissions.can_view_nudge)
         hooks.connect()
         post_migrate.connect(_install_library, sender=self, dispatch_uid="facilitation-library")
+
+        # Topic lists mark starter prompts (issue 17): an annotation inside the list's own query.
+        from forums.selectors.topics import register_topic_list_annotation
+
+        register_topic_list_annotation("is_starter_prompt", _is_starter_prompt)
+
+
+def _is_starter_prompt():
+    from django.db.models import Exists, OuterRef
+
+    from .models import ScheduledPrompt
+
+    return Exists(ScheduledPrompt.objects.filter(released_topic=OuterRef("pk")))

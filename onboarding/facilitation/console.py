@@ -10,14 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, Max, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from blogs.models import Entry
 from forums.models import Board, Flag, Post
-from metrics.models import Activity
+from metrics import api as activity_log
 from metrics.verbs import Verb
-from onboarding import criteria
 from onboarding.models import (
     CohortOnboarding,
     LessonProgress,
@@ -28,10 +27,11 @@ from onboarding.models import (
 )
 from onboarding.models.path import SKIPPABLE_STEPS
 from onboarding.models.surveys import Round
+from onboarding.selectors import criteria
 from onboarding.selectors.goals import cohort_goal_table
 from onboarding.selectors.policy import current_version
 from onboarding.selectors.surveys import leader_survey_for
-from portal.models import Cohort, Membership, User
+from portal.people.models import Cohort, Membership, User
 
 from . import selectors
 from .models import ScheduledPrompt
@@ -110,12 +110,8 @@ def _onboarding_steps(cohort: Cohort, users: list[User]) -> tuple[dict[int, tupl
     )
     member_of = Membership.objects.filter(user=OuterRef("actor"), cohort=OuterRef("cohort"))
     practised = set(
-        Activity.objects.filter(
-            actor_id__in=ids,
-            verb=Verb.POST_CREATED,
-            context_type=criteria._topic_type(),
-            context_id__in=criteria.prompt_topic_ids(),
-        )
+        activity_log.activities(actor_ids=ids, verbs=[Verb.POST_CREATED], context_type=criteria.topic_content_type())
+        .filter(context_id__in=criteria.prompt_topic_ids())
         .filter(Exists(member_of))
         .values_list("actor_id", flat=True)
         .distinct()
@@ -153,13 +149,7 @@ def member_rows(cohort: Cohort, *, now: datetime | None = None) -> list[MemberRo
     steps, surveyed = _onboarding_steps(cohort, users)
     _, goal_rows = cohort_goal_table(cohort, now=now)
     goals = {row.user.pk: row for row in goal_rows}
-    last_activity = dict(
-        Activity.objects.filter(actor_id__in=ids)
-        .values("actor_id")
-        .annotate(last=Max("created_at"))
-        .order_by()
-        .values_list("actor_id", "last")
-    )
+    last_activity = activity_log.last_activity_by_person(actor_ids=ids)
     posts = _counts(Post.objects.filter(author_id__in=ids, deleted_at__isnull=True, hidden_at__isnull=True), "author")
     entries = _counts(Entry.objects.filter(author_id__in=ids, status=Entry.Status.PUBLISHED), "author")
     nudged = selectors.last_nudges(ids)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorFormField
 
 from forums.forms import EDITOR_EXTENSIONS
-from forums.services._common import RAW_HTML_FACTOR
+from forums.services import RAW_HTML_FACTOR
 
 from . import timing
 from .models import COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH, TITLE_MAX_LENGTH, PromptCategory, ReviewRequest, TopicKind
@@ -98,6 +98,9 @@ class PromptForm(OffsetMixin):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+
+    # Shown only after the chosen time turned out to be past (issue 17): nothing goes out by surprise.
+    send_now = forms.BooleanField(label="Its time has passed: send it out now", required=False)
 
     def __init__(self, *args, boards, sessions, zone, **kwargs):
         super().__init__(*args, **kwargs)

@@ -27,7 +27,7 @@ class TopicKind(models.TextChoices):
 class CohortFacilitation(models.Model):
     """A cohort's facilitation choices. A cohort without a row uses the site defaults (settings)."""
 
-    cohort = models.OneToOneField("portal.Cohort", on_delete=models.CASCADE, related_name="facilitation")
+    cohort = models.OneToOneField("people.Cohort", on_delete=models.CASCADE, related_name="facilitation")
     # A cohort board without a new topic for this many days gets its next queued prompt early (0 = never).
     quiet_days = models.PositiveSmallIntegerField(default=5)
     # Wall-clock times of the schedule ("08:00 the morning after") are in this zone; blank = the site's.
@@ -56,8 +56,8 @@ class PromptTemplate(models.Model):
     key = models.SlugField(max_length=80, unique=True, null=True, blank=True)  # shipped prompts only
     title = models.CharField(max_length=TITLE_MAX_LENGTH)
     body = models.TextField()  # sanitised HTML; may contain {cohort} and {board}, filled in when cloned
-    kind = models.CharField(max_length=16, choices=TopicKind.choices, default=TopicKind.DISCUSSION)
-    category = models.CharField(max_length=16, choices=PromptCategory.choices, default=PromptCategory.OPEN)
+    kind = models.CharField(max_length=16, choices=TopicKind, default=TopicKind.DISCUSSION)
+    category = models.CharField(max_length=16, choices=PromptCategory, default=PromptCategory.OPEN)
     # The timing a clone gets unless the facilitator changes it: days from the session (negative = before)
     # at a local time (None = the session's own time).
     suggested_offset_days = models.SmallIntegerField(default=-2)
@@ -100,16 +100,16 @@ class ScheduledPrompt(models.Model):
         AFTER = "after_session", "After a session"
         UNSCHEDULED = "unscheduled", "Not tied to a session"
 
-    cohort = models.ForeignKey("portal.Cohort", on_delete=models.CASCADE, related_name="scheduled_prompts")
+    cohort = models.ForeignKey("people.Cohort", on_delete=models.CASCADE, related_name="scheduled_prompts")
     board = models.ForeignKey("forums.Board", on_delete=models.CASCADE, related_name="scheduled_prompts")
     source = models.ForeignKey(
         PromptTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="scheduled_copies"
     )
     title = models.CharField(max_length=TITLE_MAX_LENGTH)
     body = models.TextField()  # sanitised HTML
-    kind = models.CharField(max_length=16, choices=TopicKind.choices, default=TopicKind.DISCUSSION)
+    kind = models.CharField(max_length=16, choices=TopicKind, default=TopicKind.DISCUSSION)
     session = models.ForeignKey(
-        "portal.CohortSession", null=True, blank=True, on_delete=models.SET_NULL, related_name="scheduled_prompts"
+        "people.CohortSession", null=True, blank=True, on_delete=models.SET_NULL, related_name="scheduled_prompts"
     )
     offset_days = models.SmallIntegerField(default=0)
     at_time = models.TimeField(null=True, blank=True)
@@ -179,12 +179,12 @@ class ReviewRequest(models.Model):
         COHORT = "cohort", "Only my cohort"
 
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_requests")
-    cohort = models.ForeignKey("portal.Cohort", on_delete=models.CASCADE, related_name="review_requests")
+    cohort = models.ForeignKey("people.Cohort", on_delete=models.CASCADE, related_name="review_requests")
     kind = models.CharField(max_length=8, choices=Kind.choices)
     board = models.ForeignKey("forums.Board", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     topic = models.ForeignKey("forums.Topic", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     title = models.CharField(max_length=200, blank=True)
-    topic_kind = models.CharField(max_length=16, choices=TopicKind.choices, default=TopicKind.DISCUSSION)
+    topic_kind = models.CharField(max_length=16, choices=TopicKind, default=TopicKind.DISCUSSION)
     visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.COHORT)
     body = models.TextField()  # sanitised HTML
     note = models.TextField(max_length=NOTE_MAX_LENGTH, blank=True)  # plain text: what the author is unsure about
@@ -261,7 +261,7 @@ class ReviewComment(models.Model):
 class BuddyPair(models.Model):
     """Two members of a cohort who look out for each other's first posts. ``first`` has the lower id."""
 
-    cohort = models.ForeignKey("portal.Cohort", on_delete=models.CASCADE, related_name="buddy_pairs")
+    cohort = models.ForeignKey("people.Cohort", on_delete=models.CASCADE, related_name="buddy_pairs")
     first = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     second = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_by = models.ForeignKey(
@@ -284,7 +284,7 @@ class BuddyPair(models.Model):
 class Nudge(models.Model):
     """A short message a facilitator sent a member (in the bell and by e-mail). Rate-limited per member."""
 
-    cohort = models.ForeignKey("portal.Cohort", on_delete=models.CASCADE, related_name="nudges")
+    cohort = models.ForeignKey("people.Cohort", on_delete=models.CASCADE, related_name="nudges")
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudges_received")
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="nudges_sent"

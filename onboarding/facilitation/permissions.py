@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from portal import permissions as portal_permissions
-from portal.models import Cohort, Membership
+from portal.people import permissions as portal_permissions
+from portal.people.models import Cohort, Membership
 
 from .models import BuddyPair, Nudge, PromptTemplate, ReviewRequest
 
@@ -80,12 +80,6 @@ def can_view_review(user, review: ReviewRequest) -> bool:
     if not _authenticated(user):
         return False
     return review.author_id == user.pk or review.cohort_id in reviews_cohort_ids(user)
-
-
-def filter_reviews_queryset(user, qs: QuerySet[ReviewRequest]) -> QuerySet[ReviewRequest]:
-    if not _authenticated(user):
-        return qs.none()
-    return qs.filter(Q(author=user) | Q(cohort_id__in=reviews_cohort_ids(user)))
 
 
 def can_comment_review(user, review: ReviewRequest) -> bool:

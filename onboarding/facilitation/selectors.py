@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -30,7 +31,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from forums.models import Board, Post
-from portal.models import Cohort, CohortSession, Membership, User
+from portal.people.models import Cohort, CohortSession, Membership, User
 
 from . import permissions, timing
 from .models import (
@@ -78,7 +79,7 @@ def default_session(sessions: list[CohortSession], now: datetime | None = None) 
 
 
 # ---------------------------------------------------------------- the schedule and its timeline
-def _responders() -> Subquery:
+def _responders() -> Coalesce:
     posts = (
         Post.objects.filter(
             topic=OuterRef("released_topic"), number__gt=1, deleted_at__isnull=True, hidden_at__isnull=True
@@ -97,7 +98,7 @@ def schedule_prompts(cohort: Cohort, *, include_cancelled: bool = False) -> list
     qs = ScheduledPrompt.objects.filter(cohort=cohort)
     if not include_cancelled:
         qs = qs.exclude(status=ScheduledPrompt.Status.CANCELLED)
-    prompts = list(
+    prompts: list[Any] = list(  # when_text and responses are attached here, not declared on the model
         qs.select_related("board", "session", "released_topic", "source", "created_by__profile")
         .annotate(responders=_responders())
         .order_by(F("release_at").asc(nulls_last=True), "pk")
@@ -115,7 +116,9 @@ def when_text(prompt: ScheduledPrompt) -> str:
         return f"Released {side} session {prompt.released_session_number}"
     if prompt.session_id is not None:
         return timing.describe(
-            offset_days=prompt.offset_days, at_time=prompt.at_time, session_number=prompt.session.number
+            offset_days=prompt.offset_days,
+            at_time=prompt.at_time,
+            session_number=cast(CohortSession, prompt.session).number,
         )
     if prompt.release_at is not None:
         return "At a set time"
@@ -136,7 +139,7 @@ class TimelineGroup:
 
 def timeline(prompts: list[ScheduledPrompt], sessions: list[CohortSession]) -> list[TimelineGroup]:
     """Prompts grouped around the sessions they belong to: before / after each session, then the rest."""
-    groups = {s.pk: TimelineGroup(session=s) for s in sessions}
+    groups: dict[int | None, TimelineGroup] = {s.pk: TimelineGroup(session=s) for s in sessions}
     by_number = {s.number: s.pk for s in sessions}
     loose = TimelineGroup(session=None)
     for prompt in prompts:
@@ -147,7 +150,7 @@ def timeline(prompts: list[ScheduledPrompt], sessions: list[CohortSession]) -> l
         if group is None:
             loose.other.append(prompt)
             continue
-        starts = group.session.starts_at
+        starts = cast(CohortSession, group.session).starts_at
         before = prompt.release_at is not None and prompt.release_at < starts
         if prompt.status == ScheduledPrompt.Status.RELEASED and prompt.released_timing:
             before = prompt.released_timing == ScheduledPrompt.Timing.BEFORE
@@ -184,12 +187,12 @@ def board_panel(board: Board) -> BoardPanel:
     queued = ScheduledPrompt.objects.filter(board=board, status=ScheduledPrompt.Status.QUEUED)
     nxt = queued.select_related("session").order_by(F("release_at").asc(nulls_last=True), "pk").first()
     if nxt is not None:
-        nxt.when_text = when_text(nxt)
+        cast(Any, nxt).when_text = when_text(nxt)
     newest = board.topics.filter(is_visible=True).order_by("-created_at").values_list("created_at", flat=True).first()
     return BoardPanel(
         next_prompt=nxt,
         queued=queued.count(),
-        quiet_days=cohort_settings(board.cohort).quiet_days,
+        quiet_days=cohort_settings(cast(Cohort, board.cohort)).quiet_days,
         newest_topic_at=newest,
     )
 
@@ -286,9 +289,9 @@ def reviews_for(user: User) -> tuple[list[ReviewRequest], list[ReviewRequest]]:
     base = ReviewRequest.objects.select_related("author__profile", "cohort", "board", "topic").annotate(
         comment_count=Count("comments")
     )
-    mine = list(base.filter(author=user).order_by("-updated_at", "-pk")[:100])
+    mine: list[ReviewRequest] = list(base.filter(author=user).order_by("-updated_at", "-pk")[:100])
     cohort_ids = permissions.reviews_cohort_ids(user)
-    waiting = []
+    waiting: list[ReviewRequest] = []
     if cohort_ids:
         waiting = list(
             base.filter(cohort_id__in=cohort_ids, status=ReviewRequest.Status.OPEN)

@@ -32,7 +32,7 @@ def release_quiet_boards() -> int:
 
 def _tell(users: Iterable, *, text: str | Callable, event: str, **kwargs) -> int:
     """Notify each of ``users`` (``text`` may be a function of the user); returns how many were notified."""
-    from portal.services.notifications import notify
+    from portal.notifications.services import notify
 
     sent = 0
     for user in users:
@@ -42,7 +42,7 @@ def _tell(users: Iterable, *, text: str | Callable, event: str, **kwargs) -> int
 
 
 def _facilitators(cohort_id: int):
-    from portal.models import Membership, User
+    from portal.people.models import Membership, User
 
     return User.objects.filter(
         is_active=True, memberships__cohort_id=cohort_id, memberships__kind=Membership.Kind.FACILITATOR
@@ -51,7 +51,7 @@ def _facilitators(cohort_id: int):
 
 def _review_team(cohort_id: int, *also: int, leave_out: int | None = None):
     """The cohort's facilitators (the only people besides the author who see a review), plus ``also``."""
-    from portal.models import User
+    from portal.people.models import User
 
     from .permissions import review_facilitator_ids
 
@@ -67,8 +67,8 @@ def prompt_released_notify(prompt_id: int) -> int:
     Members who watch the board are left out: the forums already told them about the new topic.
     """
     from forums.models import Watch
-    from portal.models import Membership, User
     from portal.notifications import Event
+    from portal.people.models import Membership, User
 
     from . import selectors
     from .models import ScheduledPrompt

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from django import forms
 
-from portal.models import Cohort
+from portal.people.models import Cohort
 
-from .. import criteria
 from ..models.path import SKIPPABLE_STEPS, Step
+from ..selectors import criteria
 
 
 class StageForm(forms.Form):

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 from django_prose_editor.fields import ProseEditorFormField
 
-from .. import criteria
 from ..models import Lesson
+from ..selectors import criteria
 
 
 class LessonForm(forms.Form):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from portal.models import Cohort
+from portal.people.models import Cohort
 
 from ..models import Survey
 

@@ -13,7 +13,7 @@ class GoalLadder(models.Model):
     """A cohort's ladder; the one without a cohort is the default every other cohort uses."""
 
     cohort = models.OneToOneField(
-        "portal.Cohort", null=True, blank=True, on_delete=models.CASCADE, related_name="goal_ladder"
+        "people.Cohort", null=True, blank=True, on_delete=models.CASCADE, related_name="goal_ladder"
     )
     name = models.CharField(max_length=160)
     updated_at = models.DateTimeField(default=timezone.now)

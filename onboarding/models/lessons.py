@@ -69,7 +69,7 @@ class Curriculum(models.Model):
     """The lessons a cohort works through, in order. The default curriculum (no cohort) applies to everyone else."""
 
     cohort = models.OneToOneField(
-        "portal.Cohort", null=True, blank=True, on_delete=models.CASCADE, related_name="curriculum"
+        "people.Cohort", null=True, blank=True, on_delete=models.CASCADE, related_name="curriculum"
     )
     name = models.CharField(max_length=160)
     lessons = models.ManyToManyField(Lesson, through="CurriculumItem", related_name="curricula")

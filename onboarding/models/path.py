@@ -38,7 +38,7 @@ class OnboardingPath(models.Model):
 class CohortOnboarding(models.Model):
     """Per-cohort choices a facilitator makes: which path steps are optional."""
 
-    cohort = models.OneToOneField("portal.Cohort", on_delete=models.CASCADE, related_name="onboarding_settings")
+    cohort = models.OneToOneField("people.Cohort", on_delete=models.CASCADE, related_name="onboarding_settings")
     optional_steps = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 

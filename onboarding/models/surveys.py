@@ -24,7 +24,7 @@ class Survey(models.Model):
     intro = models.TextField(blank=True)
     audience = models.CharField(max_length=16, choices=Audience.choices, default=Audience.LEADERS)
     # For a leaders' survey: the one cohort it is for; empty means every cohort without its own survey.
-    cohort = models.ForeignKey("portal.Cohort", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    cohort = models.ForeignKey("people.Cohort", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     # A diagnostic's result page groups items by theme and names gaps and early wins.
     is_diagnostic = models.BooleanField(default=False)
     allow_free_text = models.BooleanField(default=True)
@@ -65,8 +65,8 @@ class SurveyRound(models.Model):
     """When a round opens for a cohort (or, without a cohort, for the programme team), and whether invites went out."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="rounds")
-    cohort = models.ForeignKey("portal.Cohort", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    round = models.CharField(max_length=8, choices=Round.choices, default=Round.AFTER)
+    cohort = models.ForeignKey("people.Cohort", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    round = models.CharField(max_length=8, choices=Round, default=Round.AFTER)
     opens_at = models.DateTimeField()
     invited_at = models.DateTimeField(null=True, blank=True)
 
@@ -88,8 +88,8 @@ class SurveyRound(models.Model):
 class SurveyResponse(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
     respondent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="survey_responses")
-    round = models.CharField(max_length=8, choices=Round.choices)
-    cohort = models.ForeignKey("portal.Cohort", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    round = models.CharField(max_length=8, choices=Round)
+    cohort = models.ForeignKey("people.Cohort", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     free_text = models.TextField(blank=True, max_length=4000)
     submitted_at = models.DateTimeField(default=timezone.now)
 

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, F, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from metrics.verbs import Verb
-from portal.models import Cohort, Follow, Membership, User
+from portal.people.models import Cohort, Follow, Membership, User
 
-from .. import criteria
 from ..models import Goal, GoalLadder, GoalProgress, GoalStage
+from . import criteria
+
+_M = TypeVar("_M", bound=Model)
+_UNSET = object()
 
 
 class State:
@@ -33,37 +37,81 @@ def user_tz(user) -> ZoneInfo:
         return ZoneInfo(settings.TIME_ZONE)
 
 
-def goal_cohort(user) -> Cohort | None:
-    """The cohort whose ladder a person follows: the first they joined as a member, else any."""
-    membership = (
+def goal_memberships(user) -> QuerySet[Membership]:
+    """A person's memberships, the one whose cohort's ladder they follow first (see ``goal_membership``)."""
+    return (
         Membership.objects.filter(user=user)
         .select_related("cohort")
         .order_by("-kind", "joined_at")  # "member" sorts after "facilitator": members first when reversed
-        .first()
     )
+
+
+def goal_membership(user) -> Membership | None:
+    """The membership whose cohort's ladder a person follows: the first they joined as a member, else any."""
+    return goal_memberships(user).first()
+
+
+def goal_cohort(user) -> Cohort | None:
+    """The cohort whose ladder a person follows (see ``goal_membership``)."""
+    membership = goal_membership(user)
     return membership.cohort if membership else None
+
+
+def own_or_default(qs: QuerySet[_M], cohort: Cohort | None) -> _M | None:
+    """The cohort's own row (lowest id), else the default one (no cohort): one query."""
+    if cohort is None:
+        return qs.filter(cohort__isnull=True).order_by("pk").first()
+    return (
+        qs.filter(Q(cohort=cohort) | Q(cohort__isnull=True)).order_by(F("cohort_id").asc(nulls_last=True), "pk").first()
+    )
+
+
+def own_or_default_pk(qs: QuerySet, cohort_ref) -> Subquery:
+    """``own_or_default`` as a subquery: the pk of the cohort's own row, else of the default one.
+
+    ``cohort_ref`` is an expression for the cohort id (``OuterRef("cohort_id")``), or None for no cohort.
+    """
+    if cohort_ref is None:
+        return Subquery(qs.filter(cohort__isnull=True).order_by("pk").values("pk")[:1])
+    return Subquery(
+        qs.filter(Q(cohort_id=cohort_ref) | Q(cohort__isnull=True))
+        .order_by(F("cohort_id").asc(nulls_last=True), "pk")
+        .values("pk")[:1]
+    )
 
 
 def ladder_for(cohort: Cohort | None) -> GoalLadder | None:
     """The cohort's own ladder, else the default one."""
-    if cohort is not None:
-        ladder = GoalLadder.objects.filter(cohort=cohort).first()
-        if ladder is not None:
-            return ladder
-    return GoalLadder.objects.filter(cohort__isnull=True).first()
+    return own_or_default(GoalLadder.objects.all(), cohort)
 
 
-def stage_deadline(stage: GoalStage, cohort: Cohort | None, user: User | None = None) -> date:
-    """The deadline date: a fixed date, or days after the cohort start (no cohort: after the person joined)."""
+def stage_deadline(
+    stage: GoalStage, cohort: Cohort | None, user: User | None = None, *, joined_on: date | None = None
+) -> date:
+    """The deadline date: a fixed date, or days after the cohort start (no cohort: after the person joined).
+
+    A person who joined the cohort after it started counts the days from the day they joined
+    (``joined_on``), so a late joiner never starts with goals already overdue.
+    """
     if stage.deadline_date is not None:
         return stage.deadline_date
     if cohort is not None:
         start = cohort.starts_on
+        if joined_on is not None and joined_on > start:
+            start = joined_on
     elif user is not None:
         start = timezone.localdate(user.date_joined, user_tz(user))
     else:
         start = timezone.localdate()
     return start + timedelta(days=stage.deadline_days or 0)
+
+
+def joined_dates(cohort: Cohort, user_ids=None) -> dict[int, date]:
+    """The local day each member joined ``cohort`` (one query), for deadlines relative to the start."""
+    qs = Membership.objects.filter(cohort=cohort)
+    if user_ids is not None:
+        qs = qs.filter(user_id__in=list(user_ids))
+    return {user_id: timezone.localdate(at) for user_id, at in qs.values_list("user_id", "joined_at")}
 
 
 def deadline_instant(day: date, tz: ZoneInfo) -> datetime:
@@ -130,36 +178,53 @@ def _ladder_goals(ladder: GoalLadder) -> list[GoalStage]:
     return sorted(stages, key=lambda s: s.order)
 
 
-def my_goals(user: User, *, now: datetime | None = None) -> list[StageRow]:
-    """The person's ladder with progress, deadline and state per goal (a fixed number of queries)."""
+def _my_ladder_stages(user: User, cohort: Cohort | None) -> list[GoalStage]:
+    """The stages of the ladder that applies, each with its goals carrying the person's stored progress.
+
+    Two queries: the ladder is a subquery, and progress is annotated on each goal (``my_current``,
+    ``my_completed_at``, ``my_has_progress``) instead of read separately.
+    """
+    ladder_pk = own_or_default_pk(GoalLadder.objects.all(), cohort.pk if cohort is not None else None)
+    mine = GoalProgress.objects.filter(user=user, goal=OuterRef("pk"))
+    goals = Goal.objects.order_by("position", "pk").annotate(
+        my_has_progress=Exists(mine),
+        my_current=Subquery(mine.values("current")[:1]),
+        my_completed_at=Subquery(mine.values("completed_at")[:1]),
+    )
+    stages = list(GoalStage.objects.filter(ladder_id=ladder_pk).prefetch_related(Prefetch("goals", queryset=goals)))
+    return sorted(stages, key=lambda s: s.order)
+
+
+def my_goals(
+    user: User, *, now: datetime | None = None, membership: Membership | object | None = _UNSET
+) -> list[StageRow]:
+    """The person's ladder with progress, deadline and state per goal (two queries, plus the membership).
+
+    ``membership``: the person's ``goal_membership``, when the caller has already read it.
+    """
     now = now or timezone.now()
-    cohort = goal_cohort(user)
-    ladder = ladder_for(cohort)
-    if ladder is None:
+    membership = goal_membership(user) if membership is _UNSET else cast("Membership | None", membership)
+    cohort = membership.cohort if membership is not None else None
+    stages = _my_ladder_stages(user, cohort)
+    if not stages:
         return []
     tz = user_tz(user)
-    stages = _ladder_goals(ladder)
-    progress = {
-        p.goal_id: p
-        for p in GoalProgress.objects.filter(user=user, goal__stage__ladder=ladder).only(
-            "goal_id", "current", "target", "completed_at"
-        )
-    }
     today = timezone.localdate(now, tz)
+    joined_on = timezone.localdate(membership.joined_at) if membership is not None else None
     rows = []
     for stage in stages:
-        deadline = stage_deadline(stage, cohort, user)
+        deadline = stage_deadline(stage, cohort, user, joined_on=joined_on)
         deadline_at = deadline_instant(deadline, tz)
         stage_row = StageRow(stage=stage, deadline=deadline, days_left=(deadline - today).days)
         for goal in stage.goals.all():
             crit = criteria.REGISTRY.get(goal.criterion)
-            p = progress.get(goal.pk)
+            g = cast(Any, goal)
             target = crit.target(goal.params) if crit else 1
-            completed_at = p.completed_at if p else None
+            completed_at = g.my_completed_at if g.my_has_progress else None
             stage_row.goals.append(
                 GoalRow(
                     goal=goal,
-                    current=min(p.current, target) if p else 0,
+                    current=min(g.my_current, target) if g.my_has_progress else 0,
                     target=target,
                     completed_at=completed_at,
                     deadline=deadline,
@@ -203,26 +268,46 @@ def cohort_goal_table(cohort: Cohort, *, now: datetime | None = None) -> tuple[l
         return [], []
     stages = _ladder_goals(ladder)
     goals = [(stage, goal) for stage in stages for goal in stage.goals.all()]
-    members = [
-        m.user
-        for m in Membership.objects.filter(cohort=cohort, kind=Membership.Kind.MEMBER)
+    memberships = list(
+        Membership.objects.filter(cohort=cohort, kind=Membership.Kind.MEMBER)
         .select_related("user__profile")
         .order_by("user__profile__display_name", "user__email")
-    ]
+    )
+    members = [m.user for m in memberships]
+    joined = {m.user_id: timezone.localdate(m.joined_at) for m in memberships}
     progress = {
         (p.user_id, p.goal_id): p
         for p in GoalProgress.objects.filter(goal__stage__ladder=ladder, user__in=[m.pk for m in members]).only(
             "user_id", "goal_id", "current", "target", "completed_at"
         )
     }
-    deadlines = {stage.pk: stage_deadline(stage, cohort) for stage in stages}
+    # Deadlines once per stage and join date (late joiners count from the day they joined), deadline
+    # instants once per stage, join date and time zone, targets once per goal: not per member x goal (the
+    # console with hundreds of members spent most of its time here, issue 13).
+    targets = {}
+    for _, goal in goals:
+        crit = criteria.REGISTRY.get(goal.criterion)
+        targets[goal.pk] = crit.target(goal.params) if crit else 1
+    deadline_cache: dict[tuple[int, date | None], date] = {}
+    instants: dict[tuple[int, date | None, str], datetime] = {}
     rows = []
     for member in members:
         tz = user_tz(member)
+        joined_on = joined.get(member.pk)
+        deadlines = {}
+        at = {}
+        for stage in stages:
+            dkey = (stage.pk, joined_on)
+            if dkey not in deadline_cache:
+                deadline_cache[dkey] = stage_deadline(stage, cohort, joined_on=joined_on)
+            deadlines[stage.pk] = deadline_cache[dkey]
+            ikey = (stage.pk, joined_on, str(tz))
+            if ikey not in instants:
+                instants[ikey] = deadline_instant(deadlines[stage.pk], tz)
+            at[stage.pk] = instants[ikey]
         cells = []
         for stage, goal in goals:
-            crit = criteria.REGISTRY.get(goal.criterion)
-            target = crit.target(goal.params) if crit else 1
+            target = targets[goal.pk]
             p = progress.get((member.pk, goal.pk))
             completed_at = p.completed_at if p else None
             cells.append(
@@ -232,9 +317,7 @@ def cohort_goal_table(cohort: Cohort, *, now: datetime | None = None) -> tuple[l
                     target=target,
                     completed_at=completed_at,
                     deadline=deadlines[stage.pk],
-                    state=goal_state(
-                        completed_at=completed_at, deadline_at=deadline_instant(deadlines[stage.pk], tz), now=now
-                    ),
+                    state=goal_state(completed_at=completed_at, deadline_at=at[stage.pk], now=now),
                 )
             )
         rows.append(MemberGoals(user=member, cells=cells))
@@ -243,9 +326,9 @@ def cohort_goal_table(cohort: Cohort, *, now: datetime | None = None) -> tuple[l
 
 def suggested_bloggers(user: User, *, limit: int = 6) -> list[User]:
     """The "influential bloggers": people who publish, most followed first, not yet followed by ``user``."""
-    from metrics.models import Activity
+    from metrics.api import actor_ids_who
 
-    authors = Activity.objects.filter(verb=Verb.ENTRY_PUBLISHED).values("actor_id")
+    authors = actor_ids_who(verbs=[Verb.ENTRY_PUBLISHED])
     followed = Follow.objects.filter(follower=user).values("followee_id")
     return list(
         User.objects.filter(pk__in=authors, is_active=True)

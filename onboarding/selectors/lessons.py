@@ -6,19 +6,16 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from portal.models import Cohort, User
+from portal.people.models import Cohort, User
 
-from .. import criteria
 from ..models import Curriculum, CurriculumItem, Lesson, LessonProgress
-from .goals import goal_cohort
+from . import criteria
+from .goals import goal_cohort, own_or_default
 
 
 def curriculum_for_cohort(cohort: Cohort | None) -> Curriculum | None:
-    if cohort is not None:
-        own = Curriculum.objects.filter(cohort=cohort).first()
-        if own is not None:
-            return own
-    return Curriculum.objects.filter(cohort__isnull=True).first()
+    """The cohort's own curriculum, else the default one (one query)."""
+    return own_or_default(Curriculum.objects.all(), cohort)
 
 
 def curriculum_lessons(curriculum: Curriculum | None, *, published_only: bool = True) -> list[Lesson]:

@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
+from django.db.models import Exists, JSONField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 
-from portal.models import User
+from portal.people.models import Membership, User
 
-from .. import criteria
-from ..models import CohortOnboarding, LessonProgress, OnboardingPath, Step, SurveyResponse
+from ..models import (
+    CohortOnboarding,
+    Curriculum,
+    CurriculumItem,
+    LessonProgress,
+    OnboardingPath,
+    PolicyAcknowledgement,
+    PolicyVersion,
+    Step,
+    Survey,
+    SurveyResponse,
+)
 from ..models.path import SKIPPABLE_STEPS
 from ..models.surveys import Round
-from .goals import goal_cohort
-from .policy import has_acknowledged_current
-from .surveys import leader_survey_for
+from . import criteria
+from .goals import goal_memberships, own_or_default_pk
+
+_UNSET = object()
 
 TEXTS = {
     Step.WELCOME: "What Keystone is for and how the next few steps work.",
@@ -46,16 +60,11 @@ class PathStep:
 class PathState:
     steps: list[PathStep]
     path: OnboardingPath | None
+    prompt: object | None = None  # the starter prompt (a forums Topic) the practice step names, if any
 
     @property
     def next_step(self) -> PathStep | None:
         return next((s for s in self.steps if not s.finished), None)
-
-    @property
-    def next_number(self) -> int:
-        """The next step's place on the path, counting from 1 (steps done out of order are skipped over)."""
-        nxt = self.next_step
-        return self.steps.index(nxt) + 1 if nxt else len(self.steps)
 
     @property
     def complete(self) -> bool:
@@ -77,45 +86,165 @@ def _url(name: str, *args) -> str:
         return ""
 
 
-def path_state(user: User) -> PathState:
-    """Where the person is on the path. Steps are done by doing the real thing, not by ticking boxes."""
-    path = OnboardingPath.objects.filter(user=user).first()
-    cohort = goal_cohort(user)
-    optional = set()
-    if cohort is not None:
-        settings_row = CohortOnboarding.objects.filter(cohort=cohort).first()
-        optional = set(settings_row.optional_steps) if settings_row else set()
+def newest_open_prompt(user: User):
+    """The newest starter prompt in one of the person's cohorts that still takes replies (or None).
+
+    A starter prompt is what the practice criterion counts (``criteria.prompt_topic_ids``): a topic
+    released from the prompt schedule or opened by a cohort's facilitator. One query. A locked or removed
+    topic is skipped, so the practice step never sends a newcomer to a topic they cannot answer.
+    """
+    from forums.models import Topic
+    from portal.people.models import Membership
+
+    cohorts = Membership.objects.filter(user=user).values("cohort_id")
+    return (
+        Topic.objects.filter(
+            board__cohort_id__in=cohorts,
+            pk__in=criteria.prompt_topic_ids(),
+            is_locked=False,
+            is_visible=True,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def _cohort_facts(cohort_ref, user_ref) -> tuple[dict, dict]:
+    """Annotations for what the path needs from a cohort (``cohort_ref``: an expression, or None for no cohort).
+
+    The readiness survey (the cohort's newest own one, else the oldest for every cohort, as
+    ``leader_survey_for``), whether the person answered its before round, the optional steps and the
+    first published lesson of the curriculum that applies (``curriculum_for_cohort``). The second dict
+    refers to the first's ``path_survey_pk``, so apply them in two ``annotate`` calls.
+    """
+    surveys = Survey.objects.filter(audience=Survey.Audience.LEADERS, is_active=True)
+    every = Subquery(surveys.filter(cohort__isnull=True).order_by("created_at", "pk").values("pk")[:1])
+    if cohort_ref is None:
+        survey_pk: Any = every
+        optional: Any = Value(None, output_field=JSONField())
+        curriculum_pk = own_or_default_pk(Curriculum.objects.all(), None)
+    else:
+        own = surveys.filter(cohort_id=cohort_ref).order_by("-created_at", "-pk").values("pk")[:1]
+        survey_pk = Coalesce(Subquery(own), every)
+        optional = Subquery(
+            CohortOnboarding.objects.filter(cohort_id=cohort_ref).order_by("pk").values("optional_steps")[:1],
+            output_field=JSONField(),
+        )
+        # One level deeper (inside the CurriculumItem subquery), so the cohort is the outer query's outer one.
+        curriculum_pk = own_or_default_pk(Curriculum.objects.all(), OuterRef(cohort_ref))
+    first_lesson = (
+        CurriculumItem.objects.filter(curriculum_id=curriculum_pk, lesson__is_published=True)
+        .order_by("position")
+        .values("lesson__slug")[:1]
+    )
+    return (
+        {"path_survey_pk": survey_pk, "path_optional_steps": optional, "path_first_lesson": Subquery(first_lesson)},
+        {
+            "path_survey_slug": Subquery(Survey.objects.filter(pk=OuterRef("path_survey_pk")).values("slug")[:1]),
+            "path_survey_answered": Exists(
+                SurveyResponse.objects.filter(
+                    survey_id=OuterRef("path_survey_pk"), respondent_id=user_ref, round=Round.BEFORE
+                )
+            ),
+        },
+    )
+
+
+def path_membership(user: User) -> Membership | None:
+    """The person's ``goal_membership`` carrying what the path needs from its cohort (one query).
+
+    Pass it to ``path_state`` and ``my_goals`` when a page shows both (the home page).
+    """
+    first, second = _cohort_facts(OuterRef("cohort_id"), OuterRef("user_id"))
+    return goal_memberships(user).annotate(**first).annotate(**second).first()
+
+
+def _person_facts(user: User, *, with_cohort_facts: bool) -> Any:
+    """One query: the path row, the policy acknowledgement, whether any lesson is complete, and the profile
+    when the caller has not read it; the default cohort's facts too for someone in no cohort."""
+    versions = PolicyVersion.objects.order_by("-major", "-minor")
+    qs: Any = (
+        User.objects.filter(pk=user.pk)
+        .select_related("onboarding_path")
+        .annotate(
+            policy_published=Exists(versions),
+            # Any version of the current major counts (``current_acknowledgement``).
+            policy_acknowledged=Exists(
+                PolicyAcknowledgement.objects.filter(
+                    user_id=OuterRef("pk"), version__major=Subquery(versions.values("major")[:1])
+                )
+            ),
+            lesson_done=Exists(LessonProgress.objects.filter(user_id=OuterRef("pk"), completed_at__isnull=False)),
+        )
+    )
+    profile_cached = User.profile.is_cached(user)
+    if not profile_cached:
+        qs = qs.select_related("profile")
+    if with_cohort_facts:
+        first, second = _cohort_facts(None, OuterRef("pk"))
+        qs = qs.annotate(**first).annotate(**second)
+    person = qs.get()
+    if not profile_cached and hasattr(person, "profile"):
+        user.profile = person.profile  # read once for the whole page
+    return person
+
+
+def path_state(user: User, *, membership: Membership | object | None = _UNSET) -> PathState:
+    """Where the person is on the path. Steps are done by doing the real thing, not by ticking boxes.
+
+    A fixed number of queries whatever the step: four (the membership with its cohort's facts, the person's
+    facts, the practice criterion, the open starter prompt), three when ``membership`` is given.
+    ``membership``: from ``path_membership``, when the caller has already read it.
+    """
+    membership = path_membership(user) if membership is _UNSET else cast("Membership | None", membership)
+    person = _person_facts(user, with_cohort_facts=membership is None)
+    facts: Any = membership if membership is not None else person
+    path: OnboardingPath | None = getattr(person, "onboarding_path", None)
+    optional = set(facts.path_optional_steps or ())
     optional &= {str(s) for s in SKIPPABLE_STEPS}
     skipped = set(path.skipped) & optional if path else set()
-    survey = leader_survey_for(user, cohort)
-    survey_done = (
-        survey is None or SurveyResponse.objects.filter(survey=survey, respondent=user, round=Round.BEFORE).exists()
-    )
-    lesson_done = LessonProgress.objects.filter(user=user, completed_at__isnull=False).exists()
+    survey_slug = facts.path_survey_slug
+    survey_done = survey_slug is None or facts.path_survey_answered
+    lesson_done = person.lesson_done
     practice_measure, _ = criteria.REGISTRY["reply_to_prompt"].measure(criteria.Facts(user), {"n": 1})
     done = {
         Step.WELCOME: bool(path and path.welcome_seen_at),
         Step.SURVEY: survey_done,
-        Step.POLICY: has_acknowledged_current(user),
+        Step.POLICY: not person.policy_published or person.policy_acknowledged,
         Step.PROFILE: user.profile.is_complete,
         Step.LESSON: lesson_done,
         Step.PRACTICE: practice_measure.met,
         Step.GOALS: bool(path and path.goals_seen_at),
     }
+    # Both looked up whatever the progress, so the page costs the same queries at every step.
+    open_prompt = newest_open_prompt(user)
+    # With no lesson complete, the next lesson is the curriculum's first published one.
+    first_lesson = facts.path_first_lesson
+    lesson_url = (
+        _url("onboarding:lesson-detail", first_lesson) if first_lesson else _url("onboarding:index") + "#curriculum"
+    )
+    prompt = None if done[Step.PRACTICE] else open_prompt
+    texts = dict(TEXTS)
+    if prompt is not None:
+        # The step names exactly which prompt, and links to it (issue 17: no guessing).
+        texts[Step.PRACTICE] = (
+            f"Reply to this week's starter prompt, “{prompt.title}”, in your cohort's board. "
+            "The coach checks your draft first."
+        )
     urls = {
         Step.WELCOME: _url("onboarding:welcome"),
-        Step.SURVEY: _url("onboarding:survey-take", survey.slug, Round.BEFORE) if survey else "",
+        Step.SURVEY: _url("onboarding:survey-take", survey_slug, Round.BEFORE) if survey_slug else "",
         Step.POLICY: _url("onboarding:policy"),
         Step.PROFILE: _url("people:profile-edit"),
-        Step.LESSON: _url("onboarding:index") + "#curriculum",
-        Step.PRACTICE: _url("onboarding:practice"),
+        Step.LESSON: _url("onboarding:index") + "#curriculum" if lesson_done else lesson_url,
+        Step.PRACTICE: prompt.get_absolute_url() if prompt is not None else _url("onboarding:practice"),
         Step.GOALS: _url("onboarding:goals"),
     }
     steps = [
         PathStep(
             key=str(step),
             label=step.label,
-            text=TEXTS[step],
+            text=texts[step],
             url=urls[step],
             done=done[step],
             optional=str(step) in optional,
@@ -123,4 +252,4 @@ def path_state(user: User) -> PathState:
         )
         for step in Step
     ]
-    return PathState(steps=steps, path=path)
+    return PathState(steps=steps, path=path, prompt=prompt)

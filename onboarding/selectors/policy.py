@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 from django.db.models import QuerySet
 
@@ -16,7 +17,7 @@ def current_version() -> PolicyVersion | None:
     return PolicyVersion.objects.order_by("-major", "-minor").first()
 
 
-def current_acknowledgement(user) -> PolicyAcknowledgement | None:
+def current_acknowledgement(user, *, version: PolicyVersion | object | None = _UNSET) -> PolicyAcknowledgement | None:
     """The user's acknowledgement that covers the current major version, cached on the user for the request.
 
     Acknowledging any version of the current major counts: a minor version (wording, typo) asks nobody again.
@@ -25,8 +26,8 @@ def current_acknowledgement(user) -> PolicyAcknowledgement | None:
         return None
     cached = getattr(user, "_policy_ack", _UNSET)
     if cached is not _UNSET:
-        return cached
-    version = current_version()
+        return cast("PolicyAcknowledgement | None", cached)
+    version = current_version() if version is _UNSET else cast("PolicyVersion | None", version)
     ack = None
     if version is not None:
         ack = (
@@ -41,9 +42,10 @@ def current_acknowledgement(user) -> PolicyAcknowledgement | None:
 
 def has_acknowledged_current(user) -> bool:
     """True when the user acknowledged the current major version, or when no policy is published at all."""
-    if current_version() is None:
+    version = current_version()
+    if version is None:
         return True
-    return current_acknowledgement(user) is not None
+    return current_acknowledgement(user, version=version) is not None
 
 
 def needs_reacknowledgement(user) -> bool:

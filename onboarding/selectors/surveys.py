@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from statistics import mean
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from portal.models import Cohort, User
+from portal.people.models import Cohort, User
 
 from ..defaults.programme import THEME_ADVICE
 from ..models import Survey, SurveyAnswer, SurveyItem, SurveyResponse, SurveyRound
@@ -21,11 +21,14 @@ def leader_survey_for(user: User, cohort: Cohort | None = None) -> Survey | None
     """The readiness survey for a person: their cohort's own, else the one for every cohort."""
     cohort = cohort if cohort is not None else goal_cohort(user)
     qs = Survey.objects.filter(audience=Survey.Audience.LEADERS, is_active=True)
-    if cohort is not None:
-        own = qs.filter(cohort=cohort).order_by("-created_at").first()
-        if own is not None:
-            return own
-    return qs.filter(cohort__isnull=True).order_by("created_at").first()
+    if cohort is None:
+        return qs.filter(cohort__isnull=True).order_by("created_at").first()
+    # One query: the cohort's newest own survey, else the oldest for every cohort (a handful of rows).
+    candidates = list(qs.filter(Q(cohort=cohort) | Q(cohort__isnull=True)).order_by("created_at", "pk"))
+    own = [s for s in candidates if s.cohort_id is not None]
+    if own:
+        return max(own, key=lambda s: (s.created_at, s.pk))
+    return candidates[0] if candidates else None
 
 
 def programme_survey() -> Survey | None:

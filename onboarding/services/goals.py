@@ -12,16 +12,18 @@ from django.utils import timezone
 
 import metrics
 from metrics.verbs import Verb
-from portal.models import Cohort, Membership, User
 from portal.notifications import Event
-from portal.services.notifications import notify
+from portal.notifications.services import notify
+from portal.people.models import Cohort, Membership, User
 
-from .. import criteria, permissions
+from .. import permissions
 from ..models import Goal, GoalLadder, GoalProgress, GoalReminder, GoalStage
+from ..selectors import criteria
 from ..selectors.goals import (
     deadline_instant,
     goal_cohort,
     goal_state,
+    joined_dates,
     ladder_for,
     stage_deadline,
     user_tz,
@@ -136,6 +138,7 @@ def goal_progress_update(*, user: User, now: datetime | None = None) -> list[Goa
     goals = list(Goal.objects.filter(stage__ladder=ladder).select_related("stage"))
     facts = criteria.Facts(user)
     tz = user_tz(user)
+    joined_on = joined_dates(cohort, [user.pk]).get(user.pk) if cohort is not None else None
     with transaction.atomic():
         GoalProgress.objects.bulk_create(
             [GoalProgress(goal=g, user=user, updated_at=now) for g in goals], ignore_conflicts=True
@@ -154,7 +157,7 @@ def goal_progress_update(*, user: User, now: datetime | None = None) -> list[Goa
             if measure.met and row.completed_at is None:
                 row.completed_at = min(met_at() or now, now)
                 dirty = True
-                deadline = stage_deadline(goal.stage, cohort, user)
+                deadline = stage_deadline(goal.stage, cohort, user, joined_on=joined_on)
                 on_time = (
                     goal_state(completed_at=row.completed_at, deadline_at=deadline_instant(deadline, tz), now=now)
                     == "done_on_time"
@@ -235,11 +238,13 @@ def goal_reminders_send(*, now: datetime | None = None) -> int:
                 "user_id", "stage_id"
             )
         )
-        for stage, deadline in due:
+        joined = joined_dates(cohort, [m.pk for m in members])
+        for stage, _cohort_deadline in due:
             open_goals = list(stage.goals.all())
             for member in members:
                 if (member.pk, stage.pk) in already or goal_cohort_of.get(member.pk) != cohort.pk:
                     continue
+                deadline = stage_deadline(stage, cohort, joined_on=joined.get(member.pk))
                 deadline_at = deadline_instant(deadline, user_tz(member))
                 if not (now < deadline_at <= now + window):
                     continue
@@ -313,11 +318,14 @@ def goal_overdue_record(*, now: datetime | None = None) -> int:
             .exclude(completed_at__isnull=True, overdue_at__isnull=True)
             .values_list("user_id", "goal_id")
         )
+        joined = joined_dates(cohort, [m.pk for m in members])
         for member in members:
             tz = user_tz(member)
+            # Relative deadlines count from the day this member joined, if later than the cohort start.
+            mine = [(stage, stage_deadline(stage, cohort, joined_on=joined.get(member.pk))) for stage, _ in passed]
             late = [
                 (stage, deadline, goal)
-                for stage, deadline in passed
+                for stage, deadline in mine
                 if now >= deadline_instant(deadline, tz)
                 for goal in stage.goals.all()
                 if (member.pk, goal.pk) not in settled

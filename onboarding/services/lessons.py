@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -9,18 +11,19 @@ from django.utils.text import slugify
 
 import metrics
 from metrics.verbs import Verb
-from portal.models import Cohort, User
+from portal.people.models import Cohort, User
+from portal.people.services.people import primary_cohort
 from portal.richtext import plain_text, sanitize
-from portal.services.people import primary_cohort
 
-from .. import criteria, permissions
+from .. import permissions
 from ..models import Curriculum, CurriculumItem, Lesson, LessonProgress, LessonStep
+from ..selectors import criteria
 
 
 def _unique_slug(title: str, exclude_pk: int | None = None) -> str:
     base = slugify(title)[:70] or "lesson"
     slug, n = base, 2
-    while Lesson.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+    while Lesson.objects.filter(slug=slug).exclude(pk=cast(Any, exclude_pk)).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -54,7 +57,7 @@ def lesson_save(
         errors["title"] = "Give the lesson a title."
     if not summary:
         errors["summary"] = "Add a one-line summary so learners know what the lesson is about."
-    clean_steps = []
+    clean_steps: list[tuple[str, str]] = []
     for step_title, body in steps:
         html = sanitize(body or "")
         if not (step_title or "").strip() and not plain_text(html):

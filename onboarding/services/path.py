@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from portal.models import Cohort, User
+from portal.people.models import Cohort, User
 
 from .. import permissions
 from ..models import CohortOnboarding, OnboardingPath, Step
@@ -22,7 +22,8 @@ def path_start(*, user: User) -> OnboardingPath:
 
 def path_mark_seen(*, user: User, step: str) -> OnboardingPath:
     """The welcome and goals steps are done by reading them; note when."""
-    field = {Step.WELCOME: "welcome_seen_at", Step.GOALS: "goals_seen_at"}.get(step)
+    seen_fields: dict[str, str] = {Step.WELCOME: "welcome_seen_at", Step.GOALS: "goals_seen_at"}
+    field = seen_fields.get(step)
     if field is None:
         raise ValidationError("This step is done by doing it, not by reading about it.")
     with transaction.atomic():

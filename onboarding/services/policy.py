@@ -8,9 +8,9 @@ from django.utils import timezone
 
 import metrics
 from metrics.verbs import Verb
-from portal.models import User
+from portal.people.models import User
+from portal.people.services.people import primary_cohort
 from portal.richtext import plain_text, sanitize
-from portal.services.people import primary_cohort
 
 from .. import permissions
 from ..models import PolicyAcknowledgement, PolicyVersion

@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 import metrics
+from metrics.payloads import SurveyAnsweredPayload
 from metrics.verbs import Verb
-from portal.models import Cohort, Membership, Role, User
 from portal.notifications import Event
-from portal.services.notifications import notify
+from portal.notifications.services import notify
+from portal.people.models import Cohort, Membership, Role, User
 
 from .. import permissions
 from ..models import Survey, SurveyAnswer, SurveyItem, SurveyResponse, SurveyRound
@@ -166,20 +167,15 @@ def survey_submit(
             SurveyAnswer.objects.bulk_create(
                 SurveyAnswer(response=response, item_id=k, score=v) for k, v in clean.items()
             )
-            metrics.record(
-                actor=actor,
-                verb=Verb.SURVEY_ANSWERED,
-                target=survey,
-                cohort=cohort,
-                data={
-                    "survey": survey.pk,
-                    "round": round,
-                    "scores": {str(k): v for k, v in clean.items()},
-                    "title": survey.title,
-                    "audience": survey.audience,
-                    "items": {str(i.pk): {"label": i.text, "theme": i.theme} for i in items},
-                },
-            )
+            payload: SurveyAnsweredPayload = {
+                "survey": survey.pk,
+                "round": round,
+                "scores": {str(k): v for k, v in clean.items()},
+                "title": survey.title,
+                "audience": survey.audience,
+                "items": {str(i.pk): {"label": i.text, "theme": i.theme} for i in items},
+            }
+            metrics.record(actor=actor, verb=Verb.SURVEY_ANSWERED, target=survey, cohort=cohort, data=payload)
     except IntegrityError:
         raise ValidationError(f"You already answered the {round} round.") from None
     return response

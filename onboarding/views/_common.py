@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from portal.models import Cohort
+from portal.people.models import Cohort
 
 
 def errors_to_form(form, exc: ValidationError) -> None:

@@ -9,14 +9,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from portal.models import Cohort
+from portal.people.models import Cohort
 
-from .. import criteria, permissions
+from .. import permissions
 from ..forms.goals import GoalForm, OptionalStepsForm, StageForm
 from ..forms.lessons import CurriculumForm, LessonForm, StepFormSet
 from ..forms.surveys import RoundForm
 from ..models import CohortOnboarding, Goal, GoalStage, Lesson, SurveyRound
 from ..models.surveys import Round
+from ..selectors import criteria
 from ..selectors import goals as goal_selectors
 from ..selectors import lessons as lesson_selectors
 from ..selectors.surveys import leader_survey_for

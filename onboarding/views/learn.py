@@ -13,7 +13,7 @@ from .. import permissions
 from ..models import Lesson, LessonProgress, Step
 from ..selectors import goals as goal_selectors
 from ..selectors import lessons as lesson_selectors
-from ..selectors.path import path_state
+from ..selectors.path import newest_open_prompt, path_state
 from ..selectors.policy import current_version, has_acknowledged_current
 from ..selectors.surveys import leader_survey_for
 from ..services import lessons as lesson_services
@@ -88,6 +88,17 @@ def path(request):
 
 
 @login_required
+def path_next(request):
+    """Straight to the path's current step (where a new member lands after sign-up); the path page once done."""
+    path_services.path_start(user=request.user)
+    state = path_state(request.user)
+    step = state.next_step
+    if step is None or not step.url:
+        return redirect("onboarding:path")
+    return redirect(step.url)
+
+
+@login_required
 def welcome(request):
     if request.method == "POST":
         path_services.path_mark_seen(user=request.user, step=Step.WELCOME)
@@ -109,14 +120,16 @@ def path_skip(request, step: str):
 
 @login_required
 def practice(request):
-    """Where to make a first reply: the cohort's board, with what the coach will check."""
+    """Where to make a first reply: the newest open starter prompt itself, with what the coach will check."""
     cohort = goal_selectors.goal_cohort(request.user)
+    prompt = newest_open_prompt(request.user)
     return render(
         request,
         "onboarding/practice.html",
         {
             "cohort": cohort,
             "board_url": _cohort_board_url(cohort),
+            "prompt": prompt,
             "state": path_state(request.user),
             "policy_acknowledged": has_acknowledged_current(request.user),
         },

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+
+from portal.csv_safe import csv_streaming_response
 
 from .. import permissions
 from ..forms.policy import AcknowledgeForm, PublishPolicyForm
@@ -118,19 +118,12 @@ def policy_publish(request):
     return render(request, "onboarding/policy_publish.html", {"form": form, "current": current})
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 def policy_export(request):
     if not permissions.can_export_policy(request.user):
         raise PermissionDenied
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in policy_selectors.acknowledgement_rows()), content_type="text/csv"
-    )
+    # Through the one CSV writer: a display name like "=HYPERLINK(...)" stays text in a spreadsheet.
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="policy-acknowledgements-{stamp}.csv"'
-    return response
+    return csv_streaming_response(
+        policy_selectors.acknowledgement_rows(), filename=f"policy-acknowledgements-{stamp}.csv"
+    )

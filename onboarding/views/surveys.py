@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from portal.models import Cohort
+from portal.people.models import Cohort
 
 from .. import permissions
 from ..forms.surveys import RoundForm, SurveyAnswerForm, SurveyForm, SurveyItemFormSet

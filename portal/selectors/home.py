@@ -1,13 +1,27 @@
-"""What a signed-in person should do next. Later apps add their own cards here."""
+"""What a signed-in person should do next. Other apps add their own cards with ``register_home_card``."""
 
 from __future__ import annotations
 
-from .. import permissions
-from ..models import Profile
-from .people import people_you_may_know
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Count
+
+from portal.people.models import Membership, Profile, User
+from portal.people.selectors.people import people_you_may_know
+from portal.selectors.influence import who_to_follow
 
 
-def next_steps(user) -> list[dict]:
+def _read_viewer(user) -> int:
+    """Read the person's profile (onto ``user``, for the whole page) and how many people they follow: one query."""
+    viewer = User.objects.select_related("profile").annotate(following=Count("following_set")).get(pk=user.pk)
+    if hasattr(viewer, "profile"):
+        user.profile = viewer.profile
+    return viewer.following
+
+
+def next_steps(user, *, following: int | None = None) -> list[dict]:
+    """``following``: how many people the person follows, when the caller has already counted."""
     profile: Profile = user.profile
     steps = []
     if not profile.is_complete:
@@ -18,7 +32,9 @@ def next_steps(user) -> list[dict]:
                 "url_name": "people:profile-edit",
             }
         )
-    if user.following_set.count() < 10:
+    if following is None:
+        following = user.following_set.count()
+    if following < 10:
         steps.append(
             {
                 "title": "Connect with colleagues",
@@ -29,11 +45,26 @@ def next_steps(user) -> list[dict]:
     return steps
 
 
-def home_context(user) -> dict:
-    from onboarding.selectors.home import home_onboarding  # the onboarding app's card: next path step, goals
+HomeCard = Callable[[Any], Any]
+_cards: dict[str, HomeCard] = {}
 
+
+def register_home_card(key: str, card: HomeCard) -> None:
+    """Put ``card(user)`` into the home page's context as ``key`` (apps register in ``AppConfig.ready``).
+
+    The onboarding app registers its card (next path step, goals) as ``onboarding``; the home
+    template shows a card only when its key is present, so an app that is not installed shows nothing.
+    """
+    _cards[key] = card
+
+
+def home_context(user) -> dict:
+    """Everything the home page shows, in a fixed number of queries (issue 13: at most 12 for the whole page)."""
+    following = _read_viewer(user)  # first, so the cards find the profile already read
+    cohort_ids = Membership.objects.filter(user=user).values("cohort_id")  # a subquery, not a query
     return {
-        "onboarding": home_onboarding(user),
-        "next_steps": next_steps(user),
-        "people_you_may_know": people_you_may_know(user, permissions.member_cohort_ids(user)),
+        **{key: card(user) for key, card in _cards.items()},
+        "next_steps": next_steps(user, following=following),
+        "people_you_may_know": people_you_may_know(user, cohort_ids),
+        "who_to_follow": who_to_follow(user, limit=4),  # by influence, every level (issue 17)
     }

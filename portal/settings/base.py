@@ -42,11 +42,14 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "csp",
     "portal",
+    "portal.people",
+    "portal.notifications",
     "metrics",
     "forums",
     "blogs",
     "onboarding",
     "onboarding.facilitation",
+    "lms",  # xapi/calendars (and lms.lti): the learning stack
 ]
 
 MIDDLEWARE = [
@@ -79,6 +82,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
             ],
+            # ``|iso`` for <time datetime> in every template (portal/templatetags/isodates.py).
+            "builtins": ["portal.templatetags.isodates"],
         },
     },
 ]
@@ -107,7 +112,7 @@ else:
 DATABASE_IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-AUTH_USER_MODEL = "portal.User"
+AUTH_USER_MODEL = "people.User"
 SITE_ID = 1
 
 # --- Cache and broker: Redis when REDIS_URL is set, otherwise nothing to run.
@@ -115,9 +120,15 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # Reliability: degrades to a per-process cache while Redis is down (portal.cache), never a 500.
+            "BACKEND": "portal.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CACHE_TIMEOUT", default=0.5),
+                "SOCKET_TIMEOUT": env.float("REDIS_CACHE_TIMEOUT", default=0.5),
+                "REDIS_RETRY_SECONDS": env.float("REDIS_RETRY_SECONDS", default=5),
+            },
         }
     }
 else:
@@ -138,12 +149,26 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+        # kombu's Redis transport; a worker survives losing Redis while it holds a message (see portal.celery).
+        CELERY_BROKER_TRANSPORT = "portal.celery:RedisTransport"
+    # Reliability: a job of a killed worker is redelivered after this many seconds (not an hour); keep it
+    # above the longest task (CELERY_TASK_TIME_LIMIT) so a running job is never delivered twice.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
+        "socket_connect_timeout": 2,
+    }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Reliability: no task may outlive the visibility timeout; a lost broker connection cancels running tasks
+# (acks_late: they are redelivered) instead of letting them finish unacknowledged and run twice.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=600)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=540)
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = env("TIME_ZONE", default="Europe/London")
 # Where beat remembers when each periodic job last ran (one beat per schedule file).
@@ -177,14 +202,19 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)
-ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "portal.people.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_OPEN = env.bool("SIGNUP_OPEN", default=False)
 ACCOUNT_PREVENT_ENUMERATION = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
+# Two-factor: a code already used in the same window says so, not "Incorrect code" (issue 17, "week").
+MFA_FORMS = {
+    "authenticate": "portal.people.forms.mfa.AuthenticateForm",
+    "reauthenticate": "portal.people.forms.mfa.ReauthenticateForm",
+}
 # Roles that must have TOTP switched on before they can use the portal.
 MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=["facilitator", "admin"])
-SOCIALACCOUNT_ADAPTER = "portal.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_ADAPTER = "portal.people.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
@@ -267,7 +297,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # Any case: the Procfile writes Celery's "-l info" and people copy it (reliability work).
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO").strip().upper()},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
@@ -276,6 +307,8 @@ LOGGING = {
 BLOGS_WORDS_PER_MINUTE = env.int("BLOGS_WORDS_PER_MINUTE", default=200)
 # Entries per page on blog homes, tag pages and the Following stream.
 BLOGS_PAGE_SIZE = env.int("BLOGS_PAGE_SIZE", default=20)
+# perf (issue 13): comment threads (a top-level comment and its replies) per page of an entry.
+BLOGS_COMMENTS_PER_PAGE = env.int("BLOGS_COMMENTS_PER_PAGE", default=20)
 # Items in each Atom/RSS feed.
 BLOGS_FEED_ITEMS = env.int("BLOGS_FEED_ITEMS", default=30)
 # Followers notified per background task when an entry is published.
@@ -288,7 +321,8 @@ NOTIFICATION_EMAIL_DELAY = env.int("NOTIFICATION_EMAIL_DELAY", default=60)
 NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=8)
 # Day of the weekly digest: 0 = Monday … 6 = Sunday.
 NOTIFICATION_WEEKLY_DIGEST_DAY = env.int("NOTIFICATION_WEEKLY_DIGEST_DAY", default=0)
-# Retries of one failed send (exponential back-off up to 10 minutes) before the sweeper takes over.
+# Retries of one failed send before the sweeper takes over: back-off 1, 2, 4, 8, then every 10 minutes,
+# 55 minutes in all with the default 8 (reliability work: a long SMTP outage never exhausts them early).
 NOTIFICATION_EMAIL_MAX_RETRIES = env.int("NOTIFICATION_EMAIL_MAX_RETRIES", default=8)
 # Seconds Django's SMTP backend waits for the server before giving up (and retrying later).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
@@ -315,7 +349,7 @@ FORUM_NEW_DAYS = env.int("FORUM_NEW_DAYS", default=14)
 INVITATION_CSV_MAX_ROWS = env.int("INVITATION_CSV_MAX_ROWS", default=500)
 INVITATION_CSV_MAX_BYTES = env.int("INVITATION_CSV_MAX_BYTES", default=1024 * 1024)
 # Sign-up through an invitation must use the invited address (portal.forms.invitations).
-ACCOUNT_FORMS = {"signup": "portal.forms.invitations.InvitedSignupForm"}
+ACCOUNT_FORMS = {"signup": "portal.people.forms.invitations.InvitedSignupForm"}
 # allauth has no on/off switch of its own: its limits apply unless ACCOUNT_RATE_LIMITS is False.
 # They are counted in the default cache, which is Redis in production, so they hold across instances.
 if not ACCOUNT_RATE_LIMITS_ENABLED:
@@ -357,3 +391,62 @@ FACILITATION_NUDGE_INTERVAL_DAYS = env.int("FACILITATION_NUDGE_INTERVAL_DAYS", d
 FACILITATION_MORNING_TIME = env("FACILITATION_MORNING_TIME", default="08:00")
 # Prompts the release job handles per run (the rest wait a minute).
 FACILITATION_RELEASE_BATCH = env.int("FACILITATION_RELEASE_BATCH", default=100)
+
+# --- lti: LTI 1.3 tool (lms.lti on django-lti); see README, Integrations
+INSTALLED_APPS += ["lti_tool", "lms.lti"]
+# Outermost of the cookie-setting middleware: makes the session and CSRF cookies of LTI sessions
+# SameSite=None; Secure (on HTTPS) and lets registered platforms (only) frame those sessions.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"), "lms.lti.middleware.LtiFrameMiddleware"
+)
+# Re-post changed goal-stage scores to LMS gradebooks at least this often (they also follow progress at once).
+LTI_SCORE_SYNC_MINUTES = env.int("LTI_SCORE_SYNC_MINUTES", default=15)
+# A facilitator signed in by an LMS launch is not asked for Keystone's own TOTP (the LMS authenticated them).
+LTI_TRUST_PLATFORM_MFA = env.bool("LTI_TRUST_PLATFORM_MFA", default=True)
+# Tool keys older than this many days are dropped from the JWKS when keys are rotated.
+LTI_KEY_RETIRE_DAYS = env.int("LTI_KEY_RETIRE_DAYS", default=7)
+
+# --- lms: xAPI statements to the organisation's LRS (off unless XAPI_ENDPOINT is set) and calendar feeds.
+# The LRS's xAPI base, e.g. https://lrs.example.org/xAPI (statements go to <endpoint>/statements).
+XAPI_ENDPOINT = env("XAPI_ENDPOINT", default="")
+XAPI_KEY = env("XAPI_KEY", default="")
+XAPI_SECRET = env("XAPI_SECRET", default="")
+# "account" (home page = the portal, name = the person's stable id) or "mbox" (their e-mail address).
+XAPI_ACTOR_IDENTITY = env("XAPI_ACTOR_IDENTITY", default="account")
+# Identifies this portal in statement ids, actor accounts and activity IRIs: never change it once sending.
+XAPI_PLATFORM_IRI = env("XAPI_PLATFORM_IRI", default=SITE_URL)
+XAPI_PUSH_MINUTES = env.int("XAPI_PUSH_MINUTES", default=1)
+XAPI_BATCH_SIZE = env.int("XAPI_BATCH_SIZE", default=200)
+XAPI_MAX_BATCHES_PER_RUN = env.int("XAPI_MAX_BATCHES_PER_RUN", default=25)
+XAPI_TIMEOUT = env.int("XAPI_TIMEOUT", default=15)
+XAPI_BACKOFF_BASE_SECONDS = env.int("XAPI_BACKOFF_BASE_SECONDS", default=60)
+XAPI_BACKOFF_MAX_SECONDS = env.int("XAPI_BACKOFF_MAX_SECONDS", default=3600)
+XAPI_GAP_SECONDS = env.int("XAPI_GAP_SECONDS", default=3600)
+CALENDAR_SESSION_MINUTES = env.int("CALENDAR_SESSION_MINUTES", default=90)
+CALENDAR_PROMPT_MINUTES = env.int("CALENDAR_PROMPT_MINUTES", default=15)
+CALENDAR_PAST_DAYS = env.int("CALENDAR_PAST_DAYS", default=90)
+CALENDAR_REFRESH_MINUTES = env.int("CALENDAR_REFRESH_MINUTES", default=60)
+
+# --- Reliability (issue 16): the job outbox (portal.jobs)
+# Seconds after its commit an unsent job waits before the sweeper (every minute) sends it instead.
+OUTBOX_PUBLISH_GRACE_SECONDS = env.int("OUTBOX_PUBLISH_GRACE_SECONDS", default=30)
+# Seconds past its due time a sent but unfinished job (a killed worker, a lost message) is sent again.
+OUTBOX_STALE_SECONDS = env.int("OUTBOX_STALE_SECONDS", default=300)
+# Seconds one delivery of a job holds it; another delivery of the same job meanwhile does nothing.
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
+# Sends of one job before the sweeper gives up on it (the row stays, with its last error, for the admin).
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=20)
+# Rows one sweep sends at most; finished rows are deleted after OUTBOX_KEEP_DAYS.
+OUTBOX_SWEEP_BATCH = env.int("OUTBOX_SWEEP_BATCH", default=500)
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=7)
+# After a failed hand-over, a process stops trying the broker after commits for this many seconds: the
+# jobs wait for the sweeper, and a reply with several follow-ups costs one broker timeout, not one each.
+OUTBOX_BROKER_PAUSE_SECONDS = env.int("OUTBOX_BROKER_PAUSE_SECONDS", default=30)
+# A form sent with an expired or missing CSRF token: the portal's page, with the text given back.
+CSRF_FAILURE_VIEW = "portal.views.errors.csrf_failure"
+# Behind a reverse proxy: how many proxies' X-Forwarded-For entries to trust for the client address
+# (allauth's sign-in limits); 0 here, production defaults to 1 (Caddy). See production.py.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# perf (issue 13): members per page of the cohort console's table (the summary above it counts everyone).
+FACILITATION_CONSOLE_PAGE_SIZE = env.int("FACILITATION_CONSOLE_PAGE_SIZE", default=50)

@@ -42,3 +42,12 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 # The load balancer's health probe speaks plain HTTP inside the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- Reliability (issue 16): behind the reverse proxy (compose.yaml's Caddy), count people, not the proxy.
+# allauth's sign-in rate limits take the client address from X-Forwarded-For, trusting this many proxies
+# (Caddy replaces any X-Forwarded-For a client sends with the address it saw); or from one header the
+# proxy sets, e.g. TRUSTED_CLIENT_IP_HEADER=X-Real-IP.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default=None)
+# Links and redirects use the host the visitor asked the proxy for.
+USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=True)

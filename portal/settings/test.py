@@ -1,9 +1,21 @@
 """Settings for the test suite: SQLite by default, PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set."""
 
 import os
+import re
 
-from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+# pytest-xdist: each test worker (gw0, gw1, …) gets its own Redis database (cache, broker and rate limits),
+# counting down from the one REDIS_URL names, so two workers never consume each other's jobs or keys. The
+# Celery worker a test starts inherits the adjusted URL, hence the marker.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist_worker and os.environ.get("REDIS_URL") and not os.environ.get("KEYSTONE_REDIS_PER_WORKER"):
+    _offset = int(_xdist_worker.removeprefix("gw") or 0)
+    os.environ["REDIS_URL"] = re.sub(
+        r"/(\d+)$", lambda m: f"/{max(int(m.group(1)) - _offset, 0)}", os.environ["REDIS_URL"]
+    )
+    os.environ["KEYSTONE_REDIS_PER_WORKER"] = "1"
+
+from .base import *  # noqa: E402, F403
+from .base import BASE_DIR, env  # noqa: E402
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -30,3 +42,6 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # A real worker outlives the database flushes between transactional tests (see portal.celery).
 CLEAR_CONTENT_TYPE_CACHE_PER_TASK = True
+
+# --- demo (architecture): the demo organisation and `seed_demo`; production settings do not install it.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]

@@ -18,6 +18,10 @@ def _check_database() -> None:
 
 
 def _check_cache() -> None:
+    # The cache degrades to a per-process copy while Redis is down (portal.cache): ask Redis itself.
+    ping = getattr(cache, "ping", None)
+    if ping is not None and not ping():
+        raise ConnectionError("Redis does not answer (pages use the per-process cache meanwhile)")
     key = f"healthz:{uuid.uuid4().hex}"
     cache.set(key, "ok", 10)
     if cache.get(key) != "ok":
@@ -34,7 +38,22 @@ def _check_broker() -> None:
             conn.default_channel  # noqa: B018  (opens a channel: proves the broker answers)
 
 
-CHECKS = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
+def _check_outbox() -> None:
+    """Jobs written but not handed to the broker for minutes: the broker or the sweeper is not working."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portal.outbox import OutboxJob
+
+    waiting = OutboxJob.objects.filter(
+        done_at__isnull=True, sent_at__isnull=True, created_at__lt=timezone.now() - timedelta(minutes=5)
+    ).count()
+    if waiting:
+        raise RuntimeError(f"{waiting} jobs waiting")
+
+
+CHECKS = {"database": _check_database, "cache": _check_cache, "broker": _check_broker, "outbox": _check_outbox}
 
 
 @never_cache

@@ -9,9 +9,16 @@ const DEFAULT_TYPES = ["Blockquote", "Bold", "BulletList", "Heading", "Horizonta
   "OrderedList", "Strike", "Subscript", "Superscript", "Underline"];
 let editorModule = null;
 
+// The editor bundle by its fingerprinted URL (the page's <meta name="ks-editor-module">, from {% static %}),
+// so browsers cache it as immutable and share it with the forums' composer; by path if the page has none.
+function editorModuleUrl() {
+  const meta = document.querySelector("meta[name=ks-editor-module]");
+  return (meta && meta.content) || "../django_prose_editor/editor.js";
+}
+
 async function loadEditor() {
   if (!editorModule) {
-    editorModule = await import("../django_prose_editor/editor.js");
+    editorModule = await import(editorModuleUrl());
   }
   return editorModule;
 }

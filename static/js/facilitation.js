@@ -9,10 +9,43 @@
 const CONFIG_ATTR = "data-django-prose-editor-configurable";
 const SKIP = new Set(["NoSpellCheck"]); // people want their browser's spell checker
 
+// django-prose-editor's createTextareaEditor, but with injectCSS off: tiptap's injected <style> breaks the
+// strict CSP (no inline styles); css/editor.css carries those rules instead (as in forums.js and blogs.js).
+function textareaEditor(Prose, textarea, extensions) {
+  const disabled = textarea.hasAttribute("disabled");
+  const wrapper = document.createElement("div");
+  wrapper.className = disabled ? "prose-editor disabled" : "prose-editor";
+  textarea.before(wrapper);
+  wrapper.append(textarea);
+  return new Prose.Editor({
+    element: wrapper,
+    editable: !disabled,
+    extensions,
+    content: textarea.value,
+    injectCSS: false,
+    onUpdate({ editor }) {
+      const html = editor.getHTML();
+      textarea.value = /^<(\w+)(\s[^>]*)?><\/\1>$/i.test(html) ? "" : html;
+      textarea.dispatchEvent(new Event("input", { bubbles: true }));
+    },
+    onDestroy() {
+      wrapper.before(textarea);
+      wrapper.remove();
+    },
+  });
+}
+
+// The editor bundle by its fingerprinted URL (the page's <meta name="ks-editor-module">, from {% static %}),
+// so browsers cache it as immutable and share it with the forums' composer; by path if the page has none.
+function editorModuleUrl() {
+  const meta = document.querySelector("meta[name=ks-editor-module]");
+  return (meta && meta.content) || "../django_prose_editor/editor.js";
+}
+
 async function setupEditors() {
   const areas = document.querySelectorAll(`textarea[${CONFIG_ATTR}]`);
   if (!areas.length) return;
-  const Prose = await import("../django_prose_editor/editor.js");
+  const Prose = await import(editorModuleUrl());
   areas.forEach((textarea) => {
     if (textarea.closest(".ProseMirror") || textarea.dataset.editorReady) return;
     let config = {};
@@ -27,7 +60,7 @@ async function setupEditors() {
       if (!extension || SKIP.has(name)) continue;
       extensions.push(options && typeof options === "object" ? extension.configure(options) : extension);
     }
-    const editor = Prose.createTextareaEditor(textarea, extensions);
+    const editor = textareaEditor(Prose, textarea, extensions);
     textarea.dataset.editorReady = "1";
     const label = textarea.id && document.querySelector(`label[for="${textarea.id}"]`);
     const dom = editor.view.dom;

@@ -1,14 +1,79 @@
 // Boards: progressive enhancement of the composer and the topic page. Every form works without this file.
-// - turns the composer's textarea into the rich-text editor (django-prose-editor, imported by path so the
-//   strict CSP needs no inline import map), with a live character count;
+// - turns the composer's textarea into the rich-text editor (django-prose-editor), with a live character
+//   count. The editor (≈170 KB gzip of script, its styles and icon font) is fetched only when it is
+//   needed: at once where writing is the point of the page (new topic, reply, edit), and on a topic or
+//   blog entry page when the reader focuses the reply box or uses "Reply"/"Quote". Its URLs come from
+//   <meta name="ks-editor"> (forums/partials/editor_assets.html) with their fingerprinted names, so they
+//   are cached as immutable; no inline import map, and tiptap's injected <style> is switched off (its
+//   rules are in css/editor.css), so the strict CSP (style-src 'self') holds;
 // - suggests people after "@" (htmx fragment from forums:mention-autocomplete) and inserts a profile link;
 // - uploads chosen images straight away and inserts them; saves the draft when the page is left;
 // - quotes (the selected text, or the whole post) and replies into the composer on the same page.
-import * as Prose from "../django_prose_editor/editor.js";
-
 const CONFIG_ATTR = "data-django-prose-editor-configurable";
+// A composer whose editor loads on demand leaves the configuration out of the page and names its URL (issue 13).
+const EDITABLE = `textarea[${CONFIG_ATTR}], textarea[data-editor-config]`;
 const SKIP = new Set(["NoSpellCheck"]); // leaders want their browser's spell checker
 const editors = new WeakMap();
+let Prose = null; // the editor module, once loaded
+let loading = null;
+
+function editorAssets() {
+  const meta = document.querySelector("meta[name=ks-editor]");
+  if (!meta) return null;
+  return { js: meta.dataset.js, css: (meta.dataset.css || "").split(" ").filter(Boolean), lazy: meta.hasAttribute("data-lazy") };
+}
+
+function loadStyle(href) {
+  if (document.querySelector(`link[rel=stylesheet][href="${href}"]`)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = href;
+    link.addEventListener("load", resolve);
+    link.addEventListener("error", resolve);
+    document.head.appendChild(link);
+  });
+}
+
+function loadEditor() {
+  const assets = editorAssets();
+  if (!assets) return Promise.reject(new Error("This page has no editor."));
+  if (!loading) {
+    loading = Promise.all([import(assets.js), ...assets.css.map(loadStyle)]).then(([module]) => {
+      Prose = module;
+      return module;
+    });
+    loading.catch(() => {
+      loading = null; // offline for a moment: the plain textarea still works; try again next time
+    });
+  }
+  return loading;
+}
+
+// django-prose-editor's createTextareaEditor, but with tiptap's <style> injection off (CSP).
+function createEditor(textarea, extensions) {
+  const disabled = textarea.hasAttribute("disabled");
+  const wrapper = document.createElement("div");
+  wrapper.className = disabled ? "prose-editor disabled" : "prose-editor";
+  textarea.before(wrapper);
+  wrapper.append(textarea);
+  return new Prose.Editor({
+    element: wrapper,
+    editable: !disabled,
+    extensions,
+    content: textarea.value,
+    injectCSS: false,
+    onUpdate({ editor }) {
+      const html = editor.getHTML();
+      textarea.value = /^<(\w+)(\s[^>]*)?><\/\1>$/i.test(html) ? "" : html;
+      textarea.dispatchEvent(new Event("input", { bubbles: true }));
+    },
+    onDestroy() {
+      wrapper.before(textarea);
+      wrapper.remove();
+    },
+  });
+}
 
 function buildExtensions(config) {
   const list = [];
@@ -46,7 +111,6 @@ function setupMentions(editor, form) {
   const dom = editor.view.dom;
   dom.setAttribute("aria-autocomplete", "list");
   dom.setAttribute("aria-controls", picker.id);
-  dom.setAttribute("aria-expanded", "false");
   let range = null;
   let lastQuery = "";
   let timer = null;
@@ -57,7 +121,6 @@ function setupMentions(editor, form) {
     picker.innerHTML = "";
     range = null;
     lastQuery = "";
-    dom.setAttribute("aria-expanded", "false");
     dom.removeAttribute("aria-activedescendant");
   };
   const select = (index) => {
@@ -104,8 +167,7 @@ function setupMentions(editor, form) {
   editor.on("selectionUpdate", lookup); // moving the cursor
   picker.addEventListener("htmx:afterSwap", () => {
     const has = options().length > 0 || picker.textContent.trim() !== "";
-    picker.hidden = !has || range === null;
-    dom.setAttribute("aria-expanded", String(!picker.hidden));
+    picker.hidden = !has || range === null; // aria-expanded belongs to comboboxes, not role=textbox
     select(0);
   });
   picker.addEventListener("mousedown", (event) => {
@@ -228,21 +290,34 @@ function setupQuoteReply() {
     }
   };
   document.addEventListener("click", async (event) => {
-    const link = event.target.closest("[data-reply-to]");
-    if (!link) return;
-    const textarea = composer.querySelector(`[${CONFIG_ATTR}]`);
-    const editor = textarea && editors.get(textarea);
-    if (!editor) return; // no editor: follow the link to the reply page
+    const opener = event.target.closest("[data-open-composer]");
+    const link = event.target.closest("[data-reply-to], a[href^='reply/?']");
+    if (!link && !opener) return;
+    const textarea = composer.querySelector(EDITABLE);
+    if (!textarea || !editorAssets()) return; // no editor here: follow the link to the reply page
     event.preventDefault();
-    setReplyTo(link.dataset.replyTo, link.dataset.postAuthor);
-    if (link.dataset.quoteUrl) {
-      const article = link.closest("article");
-      const selection = window.getSelection();
-      let text = "";
-      if (selection && !selection.isCollapsed && article && article.contains(selection.anchorNode)) {
-        text = selection.toString();
-      }
-      const url = `${link.dataset.quoteUrl}${text ? `?text=${encodeURIComponent(text)}` : ""}`;
+    let text = ""; // the words selected in the post, read before anything can move the selection
+    const article = link && link.closest("article");
+    const selection = window.getSelection();
+    if (selection && !selection.isCollapsed && article && article.contains(selection.anchorNode)) {
+      text = selection.toString();
+    }
+    let editor;
+    try {
+      editor = await enhance(textarea);
+    } catch {
+      window.location.href = (link || opener).href; // the editor could not load: the reply page works without it
+      return;
+    }
+    if (!link) {
+      composer.scrollIntoView({ behavior: "smooth", block: "start" });
+      editor.commands.focus("end");
+      return;
+    }
+    const { postId, author, quoteUrl } = replyTarget(link, article);
+    setReplyTo(postId, author);
+    if (quoteUrl) {
+      const url = `${quoteUrl}${text ? `?text=${encodeURIComponent(text)}` : ""}`;
       const response = await fetch(url, { credentials: "same-origin" });
       if (response.ok) {
         const html = await response.text();
@@ -254,22 +329,64 @@ function setupQuoteReply() {
   });
 }
 
+// A blog comment's link carries its target (data-reply-to, data-post-author); a forum post's Quote and
+// Reply links stay small (issue 13): relative hrefs reply/?quote=<id> and reply/?to=<id>; the author is the post's
+// name link, and the quote URL comes from the post stream's pattern (data-quote-url, with 0 for the id).
+function replyTarget(link, article) {
+  if (link.dataset.replyTo) {
+    return { postId: link.dataset.replyTo, author: link.dataset.postAuthor, quoteUrl: link.dataset.quoteUrl };
+  }
+  const params = new URL(link.href, window.location.href).searchParams;
+  const postId = params.get("quote") || params.get("to");
+  const name = article && article.querySelector("div > a[id^='by-']"); // the author's name, first in the post
+  const stream = link.closest("[data-quote-url]");
+  const quoteUrl = params.has("quote") && stream ? stream.dataset.quoteUrl.replace("/0/", `/${postId}/`) : "";
+  return { postId, author: name ? name.textContent : "", quoteUrl };
+}
+
 // ------------------------------------------------------------------ start
+async function editorConfig(textarea) {
+  if (textarea.hasAttribute(CONFIG_ATTR)) return JSON.parse(textarea.getAttribute(CONFIG_ATTR) || "{}");
+  const response = await fetch(textarea.dataset.editorConfig, { credentials: "same-origin" });
+  if (!response.ok) throw new Error("The editor's configuration could not be loaded.");
+  return response.json();
+}
+
+async function enhance(textarea) {
+  if (editors.has(textarea)) return editors.get(textarea);
+  const [config] = await Promise.all([editorConfig(textarea), loadEditor()]);
+  if (editors.has(textarea)) return editors.get(textarea); // two triggers raced
+  const hadFocus = document.activeElement === textarea;
+  const form = textarea.closest("form");
+  const editor = createEditor(textarea, buildExtensions(config));
+  editors.set(textarea, editor);
+  editor.view.dom.setAttribute("aria-label", (form.querySelector(`label[for="${textarea.id}"]`) || {}).textContent || "Post");
+  editor.view.dom.setAttribute("aria-multiline", "true");
+  editor.view.dom.setAttribute("role", "textbox");
+  if (textarea.getAttribute("aria-invalid") === "true") editor.view.dom.setAttribute("aria-invalid", "true");
+  setupCount(editor, textarea, form);
+  setupMentions(editor, form);
+  setupUploads(editor, form);
+  if (hadFocus) editor.commands.focus("end");
+  return editor;
+}
+
 function init() {
-  document.querySelectorAll(`textarea[${CONFIG_ATTR}]`).forEach((textarea) => {
-    if (editors.has(textarea)) return;
-    const config = JSON.parse(textarea.getAttribute(CONFIG_ATTR) || "{}");
-    const form = textarea.closest("form");
-    const editor = Prose.createTextareaEditor(textarea, buildExtensions(config));
-    editors.set(textarea, editor);
-    editor.view.dom.setAttribute("aria-label", (form.querySelector(`label[for="${textarea.id}"]`) || {}).textContent || "Post");
-    editor.view.dom.setAttribute("aria-multiline", "true");
-    editor.view.dom.setAttribute("role", "textbox");
-    if (textarea.getAttribute("aria-invalid") === "true") editor.view.dom.setAttribute("aria-invalid", "true");
-    setupCount(editor, textarea, form);
-    setupMentions(editor, form);
-    setupUploads(editor, form);
-  });
+  const assets = editorAssets();
+  const textareas = document.querySelectorAll(EDITABLE);
+  if (assets && !assets.lazy) {
+    textareas.forEach((textarea) => enhance(textarea).catch(() => {}));
+  } else if (assets) {
+    textareas.forEach((textarea) => {
+      const form = textarea.closest("form");
+      // The editor is fetched when someone means to write: focus on the box (or its label), or a pointer
+      // resting on the composer (a head start, so it is usually there by the click).
+      textarea.addEventListener("focus", () => enhance(textarea).catch(() => {}));
+      form.addEventListener("pointerenter", () => loadEditor().catch(() => {}), { once: true });
+      // Someone quick (or a slow page) may be in the box before this script ran: the focus event is gone.
+      if (document.activeElement === textarea) enhance(textarea).catch(() => {});
+    });
+  }
   document.querySelectorAll("form[data-composer]").forEach(setupDraftAndSubmit);
   setupQuoteReply();
 }

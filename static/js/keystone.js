@@ -12,6 +12,7 @@
   });
   // Relative times: <time datetime="..." data-relative> shows "3 hours ago"; the absolute time stays in title.
   function relative(el) {
+    if (!el.title) el.title = el.textContent; // a post's time: no title, nor data-relative, repeated in the HTML (issue 13)
     var then = new Date(el.getAttribute("datetime"));
     var seconds = Math.round((Date.now() - then.getTime()) / 1000);
     var rtf = new Intl.RelativeTimeFormat("en-GB", { numeric: "auto" });
@@ -25,8 +26,31 @@
     el.textContent = "just now";
   }
   function refresh(root) {
-    (root || document).querySelectorAll("time[data-relative]").forEach(relative);
+    (root || document).querySelectorAll("time[data-relative], .post-stream time").forEach(relative);
   }
-  document.addEventListener("DOMContentLoaded", function () { refresh(); });
-  document.addEventListener("htmx:afterSwap", function (e) { refresh(e.target); });
+  // A table wider than the screen says so, and its scrolling box can be reached and scrolled with the keyboard.
+  function scrollHints(root) {
+    (root || document).querySelectorAll(".table-wrap, .table-scroll, .metrics-table").forEach(function (box) {
+      var wide = box.scrollWidth > box.clientWidth + 1;
+      var hint = box.previousElementSibling && box.previousElementSibling.classList.contains("scroll-hint")
+        ? box.previousElementSibling : null;
+      if (wide && !hint) {
+        hint = document.createElement("p");
+        hint.className = "scroll-hint";
+        hint.id = "scroll-hint-" + Math.random().toString(36).slice(2);
+        hint.textContent = "This table is wider than the screen: scroll sideways to see every column.";
+        box.parentNode.insertBefore(hint, box);
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-describedby", hint.id);
+        if (!box.hasAttribute("aria-label")) { box.setAttribute("aria-label", "Table (scrolls sideways)"); }
+      } else if (!wide && hint) {
+        hint.remove();
+        box.removeAttribute("aria-describedby");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { refresh(); scrollHints(); });
+  document.addEventListener("htmx:afterSwap", function (e) { refresh(e.target); scrollHints(); });
+  window.addEventListener("resize", function () { scrollHints(); });
 })();

@@ -16,8 +16,17 @@
   document.addEventListener("change", function (event) {
     var input = event.target;
     if (!input.matches || !input.matches("input[type=file][name=avatar]")) { return; }
-    var preview = document.querySelector("[data-avatar-preview]");
-    if (!preview) { return; }
+    // The preview <img> is made here: an <img> needs a src, and there is none until a photo is chosen.
+    var slot = document.querySelector("[data-avatar-preview-slot]");
+    if (!slot) { return; }
+    var preview = slot.querySelector("img");
+    if (!preview) {
+      preview = document.createElement("img");
+      preview.className = "avatar avatar--lg avatar-edit__preview";
+      preview.alt = "Preview of the chosen photo";
+      preview.hidden = true;
+      slot.appendChild(preview);
+    }
     var file = input.files && input.files[0];
     if (!file || !/^image\/(jpeg|png|webp)$/.test(file.type)) {
       preview.hidden = true;

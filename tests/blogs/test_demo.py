@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from blogs import demo
 from blogs.models import Blog, Comment, Entry, EntryRead
+from demo import blogs as demo
+from demo.org import DEMO_DOMAIN, DemoOrg, demo_rng
 from metrics.models import Activity
 from metrics.verbs import Verb
-from portal.demo import DEMO_DOMAIN, DemoOrg, demo_rng
 from tests.factories import CohortFactory, FollowFactory, UserFactory, facilitator_of, member_of
 
 pytestmark = pytest.mark.django_db

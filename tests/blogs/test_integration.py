@@ -9,8 +9,8 @@ from blogs.selectors.stream import following_stream
 from blogs.services import comments
 from forums.models import Flag, Watch
 from forums.services.flags import Resolution, flag_create, flag_resolve
-from portal.models import Notification
 from portal.notifications import Event, visibility_check
+from portal.notifications.models import Notification
 from tests.factories import CommentFactory, EntryFactory, member_of
 from tests.factories.forums import BoardFactory, TopicFactory
 

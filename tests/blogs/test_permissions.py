@@ -146,6 +146,17 @@ MATRIX = [
         # the commenter's facilitator hides it; the entry's author and programme readers may not
         {A: LOGIN, L: 403, F: 302, OF: 404, AN: 403, AD: 302},
     ),
+    # issue 17 (feat): only the writer edits a comment (the world's commenter is none of the roles);
+    # every reader of the entry sees its edit history
+    (
+        "comment-edit",
+        "get",
+        "own",
+        lambda w, s, t: {"pk": w.own_comment.pk},
+        None,
+        {A: LOGIN, L: 403, F: 403, OF: 404, AN: 403, AD: 403},
+    ),
+    ("comment-history", "get", "own", lambda w, s, t: {"pk": w.own_comment.pk}, None, OWN_COHORT_READERS),
     (
         "mention-autocomplete",
         "get",

@@ -22,10 +22,10 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def count_queries(client, url) -> int:
-    client.get(url)  # warm up: first-visit writes (read tracking, feed token) happen once
+def count_queries(client, url, **extra) -> int:
+    client.get(url, **extra)  # warm up: first-visit writes (read tracking, feed token) happen once
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
+        response = client.get(url, **extra)
     assert response.status_code == 200
     return len(ctx.captured_queries)
 
@@ -84,9 +84,37 @@ def test_entry_page_with_200_comments_costs_the_same_as_with_3(client, leader, c
     assert entry.comments.count() == 200
     with django_assert_num_queries(small):
         response = client.get(url)
-    assert (
-        response.content.decode().count('class="comment ') + response.content.decode().count('class="comment"') == 200
+    html = response.content.decode()
+    # issue 13: one page of threads (20 top-level comments with their replies), not all 200 comments
+    assert html.count('<li class="comment"') == 20 + 17  # the 3 first comments, 17 of the 100, their 17 replies
+    assert "Load more comments" in html
+    assert "(200)" in html  # the total still counts every comment
+
+
+def test_load_more_comments_brings_the_next_threads_with_the_same_queries(
+    client, leader, cohort, django_assert_num_queries, settings
+):
+    settings.BLOGS_COMMENTS_PER_PAGE = 20
+    entry = EntryFactory(blog__owner=leader, author=leader)
+    writer = member_of(cohort)
+    client.force_login(member_of(cohort))
+    url = entry.get_absolute_url()
+    tops = Comment.objects.bulk_create(
+        Comment(entry=entry, author=writer, body=f"<p>Thread {i}</p>") for i in range(45)
     )
+    first = client.get(url).content.decode()
+    assert "Thread 19</p>" in first and "Thread 20</p>" not in first
+    with django_assert_num_queries(count_queries(client, f"{url}?comments=2", HTTP_HX_REQUEST="true")):
+        more = client.get(f"{url}?comments=3", HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in more  # a fragment: the next <li> threads only
+    assert "Thread 40</p>" in more and "Thread 44</p>" in more and "Thread 39</p>" not in more
+    assert "Load more comments" not in more  # the last page
+    second = client.get(f"{url}?comments=2", HTTP_HX_REQUEST="true").content.decode()
+    assert "Thread 20</p>" in second and 'data-hx-get="?comments=3"' in second
+    # without JavaScript the link is an ordinary page, and a comment's link names its page
+    assert client.get(f"{url}?comments=3").status_code == 200
+    assert tops[44].get_absolute_url() == f"{url}?comments=3#comment-{tops[44].pk}"
+    assert tops[0].get_absolute_url() == f"{url}#comment-{tops[0].pk}"
 
 
 def test_following_page_with_500_entries_costs_the_same_as_with_3(

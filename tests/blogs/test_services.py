@@ -12,8 +12,8 @@ from blogs.selectors.entries import autosave_for, visible_entries
 from blogs.services import comments, entries, feeds, follows, publishing, reads
 from metrics.verbs import Verb
 from portal.images import process_upload
-from portal.models import Notification
 from portal.notifications import Event
+from portal.notifications.models import Notification
 from tests.factories import CommentFactory, EntryFactory, FollowFactory, TagFactory, TagFollowFactory, member_of
 
 from .conftest import activities, png_upload

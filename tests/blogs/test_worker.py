@@ -10,8 +10,8 @@ from blogs.services import entries as entry_services
 from blogs.services import publishing
 from blogs.tasks import publish_due_entries
 from metrics.verbs import Verb
-from portal.models import Notification
 from portal.notifications import Event
+from portal.notifications.models import Notification
 from tests.conftest import wait_for
 from tests.factories import FollowFactory
 

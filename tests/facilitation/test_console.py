@@ -176,7 +176,26 @@ def test_console_costs_the_same_with_5_and_200_members(client, cohort, board, fa
     grow(cohort, board, 195, facilitator)
     large = count(client, url)
     assert small == large <= 40, (small, large)
-    assert client.get(url).content.decode().count('name="member"') == 200
+    # issue 13: one page of the table (its size does not grow with the cohort); the summary counts everyone
+    html = client.get(url).content.decode()
+    assert html.count('name="member"') == 50
+    assert "50 of 200 members shown" not in html and "200 of 200 members shown" in html
+    assert "Page 1 of 4" in html
+    last = client.get(url, {"page": 4}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="member-table").content.decode()
+    assert last.count('name="member"') == 50 and "Page 4 of 4" in last and "<html" not in last
+    assert client.get(url, {"page": "x"}).status_code == 200  # a bad page number is page 1
+
+
+def test_goal_deadlines_are_computed_once_per_stage_and_zone_not_per_member(cohort, board, facilitator, monkeypatch):
+    from onboarding.selectors import goals as goal_selectors
+
+    grow(cohort, board, 30, facilitator)
+    calls = []
+    real = goal_selectors.deadline_instant
+    monkeypatch.setattr(goal_selectors, "deadline_instant", lambda day, tz: calls.append(day) or real(day, tz))
+    stages, rows = goal_selectors.cohort_goal_table(cohort)
+    assert len(rows) == 30 and rows[0].cells
+    assert len(calls) == len(stages)  # everyone here shares one time zone
 
 
 def test_queue_schedule_library_and_nudge_pages_cost_the_same_with_more_rows(client, cohort, board, facilitator):

@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from demo import facilitation as demo
+from demo.org import SESSIONS, DemoOrg, PersonTraits, demo_rng
 from forums.models import Post
 from metrics.models import Activity
 from metrics.verbs import Verb
-from onboarding.facilitation import demo
 from onboarding.facilitation.models import BuddyPair, Nudge, ReviewRequest, ScheduledPrompt
-from portal.demo import SESSIONS, DemoOrg, PersonTraits, demo_rng
 from tests.factories import BoardFactory, CohortFactory, CohortSessionFactory, facilitator_of, member_of
 
 pytestmark = pytest.mark.django_db

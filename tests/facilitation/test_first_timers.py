@@ -145,6 +145,9 @@ def test_the_queue_page_and_its_htmx_reply(client, facilitator, leader, board):
     )
     assert response.status_code == 200
     assert "It has left the queue" in response.content.decode()
+    # the item is removed at once: the response holds no queue item, only the out-of-band status line
+    assert f'id="post-{post.pk}"' not in response.content.decode()
+    assert 'data-hx-swap-oob="true"' in response.content.decode()
     assert "My first question here" not in client.get(reverse("facilitation:first-timers")).content.decode()
 
 

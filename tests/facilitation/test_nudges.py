@@ -14,8 +14,8 @@ from metrics.models import Activity
 from metrics.verbs import Verb
 from onboarding.facilitation import services
 from onboarding.facilitation.models import Nudge
-from portal.models import Notification
 from portal.notifications import Event
+from portal.notifications.models import Notification
 from tests.factories import member_of
 
 pytestmark = pytest.mark.django_db

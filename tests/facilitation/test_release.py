@@ -14,8 +14,9 @@ from metrics.verbs import Verb
 from onboarding.facilitation import services, tasks
 from onboarding.facilitation.models import ScheduledPrompt
 from onboarding.facilitation.services import When
-from portal.models import Membership, Notification
 from portal.notifications import Event
+from portal.notifications.models import Notification
+from portal.people.models import Membership
 from tests.conftest import wait_for
 from tests.factories import ScheduledPromptFactory, facilitator_of
 

@@ -12,8 +12,8 @@ from metrics.models import Activity
 from metrics.verbs import Verb
 from onboarding.facilitation import services
 from onboarding.facilitation.models import ReviewRequest
-from portal.models import Notification
 from portal.notifications import Event
+from portal.notifications.models import Notification
 from tests.factories import facilitator_of
 
 pytestmark = pytest.mark.django_db

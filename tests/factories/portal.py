@@ -6,14 +6,14 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from portal.models import (
+from portal.notifications.models import Notification
+from portal.people.models import (
     Cohort,
     CohortSession,
     Follow,
     Invitation,
     ManagementLevel,
     Membership,
-    Notification,
     Profile,
     Role,
     User,

@@ -30,8 +30,23 @@ def test_more_posts_load_in_place(page, live_server, login, leader, other_leader
         reply_to(topic, other_leader, f"<p>Reply number {n}</p>")
     login(page, leader)
     page.goto(f"{live_server.url}/boards/t/{topic.pk}/")
-    expect(page.locator("article.post")).to_have_count(3)
+    expect(page.locator("#post-stream article")).to_have_count(3)
     page.get_by_role("link", name="Load more posts").click()
-    expect(page.locator("article.post")).to_have_count(6)
+    expect(page.locator("#post-stream article")).to_have_count(6)
     expect(page.locator("#post-6")).to_contain_text("Reply number 4")
     assert page.url.endswith(f"/boards/t/{topic.pk}/")  # same page, no navigation
+
+
+def test_a_reply_box_entered_before_the_script_ran_still_gets_its_editor(page, live_server, login, leader, cohort):
+    """On a slow connection someone can be in the reply box before forums.js has run; its focus event is gone."""
+    topic = TopicFactory(board=BoardFactory(cohort=cohort), author=leader)
+    login(page, leader)
+    held = []
+    page.route("**/js/forums*.js", lambda route: held.append(route))  # hold the script back
+    page.goto(f"{live_server.url}/boards/t/{topic.pk}/", wait_until="commit")  # deferred scripts hold DOMContentLoaded
+    page.locator("#reply-composer textarea[name=body]").focus()
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'body'")
+    assert held, "the page loads forums.js"
+    for route in held:
+        route.continue_()
+    expect(page.locator("#reply-composer .prose-editor > .ProseMirror")).to_be_visible(timeout=30_000)

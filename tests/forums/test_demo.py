@@ -6,13 +6,13 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
-from forums import demo as forums_demo
+from demo import forums as forums_demo
+from demo.org import QUIET_COHORT
+from demo.people import demo_people_seed
 from forums.models import Board, Flag, ModerationAction, Post, Reaction, Topic
 from forums.selectors import review_queue_count
 from metrics.models import Activity
 from metrics.verbs import Verb
-from portal.demo import QUIET_COHORT
-from portal.services.demo import demo_people_seed
 
 
 @pytest.fixture
@@ -51,6 +51,9 @@ def test_demo_boards_topics_and_history(org):
     assert review_queue_count(org.facilitators[0]) == 1
     assert ModerationAction.objects.filter(action="flag_hide_message").exists()
     assert Topic.objects.filter(is_locked=True).exists() and Topic.objects.filter(slow_mode_minutes=15).exists()
+    # newcomers are sent to the pinned welcome topic: it must take replies (issue 17)
+    welcome = Topic.objects.filter(client_key__startswith="demo-welcome").first()
+    assert welcome is not None and welcome.is_pinned and not welcome.is_locked
 
 
 @pytest.mark.django_db

@@ -9,8 +9,8 @@ from forums.services import flag_create, flag_resolve, post_reply
 from forums.services.flags import _BY_KEY, _BY_MODEL, FlagHooks, ReviewItem, register_flaggable
 from metrics.models import Activity
 from metrics.verbs import Verb
-from portal.models import Notification
 from portal.notifications import Event
+from portal.notifications.models import Notification
 from tests.factories import BoardFactory, TopicFactory, member_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_now")]

@@ -17,8 +17,8 @@ from forums.services import (
 )
 from metrics.models import Activity
 from metrics.verbs import Verb
-from portal.models import Notification
 from portal.notifications import Event
+from portal.notifications.models import Notification
 from tests.factories import member_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_now")]

@@ -3,8 +3,9 @@
 import pytest
 
 from forums.services import post_reply
-from portal.models import Membership, Notification
-from portal.selectors.notifications import notification_visible
+from portal.notifications.models import Notification
+from portal.notifications.permissions import notification_visible
+from portal.people.models import Membership
 from tests.factories.forums import BoardFactory, TopicFactory
 
 

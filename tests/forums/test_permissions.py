@@ -78,6 +78,8 @@ ROWS = [
     Row("post-hide", "get", "reply", members_only(200, **MOD)),
     Row("post-unhide", "post", "reply", members_only(302, **MOD), setup="hidden"),
     Row("post-react", "post", "reply", members_only(302, **WRITE), data={"kind": "like"}),
+    Row("topic-post-button", "post", "topic", members_only(302, **WRITE), data={"like:{reply}": ""}),
+    Row("editor-config", "get", "none", everyone(200)),
     Row("post-accept", "post", "reply", members_only(302, **WRITE), setup="question"),
     Row("board-detail", "get", "board", members_only(200)),
     Row("topic-create", "get", "board", members_only(200, **WRITE)),
@@ -112,6 +114,14 @@ ROWS = [
         label="org-wide",
     ),
     Row("board-edit", "get", "org_board", everyone(403, admin=200), label="org-wide"),
+    # issue 17 (feat): a person's own pages, bookmarks, mutes, polls
+    Row("saved", "get", "none", everyone(200)),
+    Row("my-drafts", "get", "none", everyone(200)),
+    Row("mutes", "get", "none", everyone(200)),
+    Row("bookmark", "post", "reply_save", members_only(302), data={"saved": "1"}),
+    Row("topic-mute", "post", "topic", members_only(302), data={"muted": "1"}),
+    Row("person-mute", "post", "person", everyone(302), data={"muted": "1"}),
+    Row("poll-vote", "post", "topic", members_only(302, **WRITE), data={"option": "first"}, setup="poll"),
 ]
 
 
@@ -141,6 +151,11 @@ class World:
             post_delete(actor=other_leader, post=self.reply)
         elif setup == "hidden":
             post_hide(actor=facilitator, post=self.reply, reason="test")
+        elif setup == "poll":
+            from forums.services import poll_create
+
+            self.poll = poll_create(actor=leader, topic=self.topic, question="Which day?", options=["Mon", "Fri"])
+        self.person = other_leader
 
     def url(self, row: Row) -> str:
         args = {
@@ -154,6 +169,8 @@ class World:
             "reply": [self.reply.pk],
             "opening": [self.topic.first_post.pk],
             "reply_flag": ["post", self.reply.pk],
+            "reply_save": ["post", self.reply.pk],
+            "person": [self.person.pk],
         }[row.target]
         return reverse(f"forums:{row.name}", args=args) + row.query
 
@@ -171,7 +188,10 @@ def test_matrix(row, role, as_role, request):
     world = World(request, row.setup)
     client, _ = as_role(role)
     url = world.url(row)
-    response = getattr(client, row.method)(url, row.data)
+    data = {key.format(reply=world.reply.pk): value for key, value in row.data.items()}
+    if data.get("option") == "first":
+        data["option"] = world.poll.options.first().pk
+    response = getattr(client, row.method)(url, data)
     assert response.status_code == row.expected[role], f"{row.method.upper()} {url} as {role}"
 
 

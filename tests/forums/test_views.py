@@ -91,7 +91,7 @@ def test_reaction_toggle_answers_the_partial_for_htmx(client, topic, other_leade
     url = reverse("forums:post-react", args=[topic.first_post.pk])
     response = client.post(url, {"kind": "thanks"}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
-    assert response.status_code == 200 and 'id="reactions-' in body
+    assert response.status_code == 200 and 'data-hx-swap-oob="outerHTML:#post-1 .reactions"' in body
     assert 'aria-pressed="true"' in body and "Olive Other" in body
     assert client.post(url, {"kind": "hugs"}).status_code == 400
 

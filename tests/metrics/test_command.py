@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 
-from metrics import demo
+from demo import metrics as demo
 from metrics.models import DailyActor, DailyVerbCount
 from metrics.rollup import rollup_run
 

@@ -33,6 +33,10 @@ MATRIX = [
     ("me", [], lambda t: {}, EVERYONE),
     ("me-export", ["me-activity"], lambda t: {}, EVERYONE),
     ("definitions", [], lambda t: {}, EVERYONE),
+    ("trends", [], lambda t: {}, DASHBOARD),
+    ("trends", [], lambda t: {"cohort": t["cohort"].pk}, DASHBOARD_COHORT),
+    ("trends-export", ["trend-active"], lambda t: {}, EXPORT),
+    ("trends-export", ["cohort-active"], lambda t: {"cohort": t["cohort"].pk}, EXPORT_COHORT),
 ]
 
 

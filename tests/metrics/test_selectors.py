@@ -11,13 +11,13 @@ import pytest
 
 from metrics.definitions import CONTRIBUTIONS, NON_ENGAGEMENT, POSTS
 from metrics.models import Activity
-from metrics.rollup import rollup_run
 from metrics.selectors import adoption, engagement, headline, surveys
 from metrics.selectors import figures as f
 from metrics.selectors.scope import Scope
-from portal.models import Membership, Role, User
+from portal.people.models import Membership, Role, User
 
-from .conftest import History
+from .conftest import History, rolled_up
+from .conftest import column_values as numbers
 
 LONDON = ZoneInfo("Europe/London")
 START = datetime(2026, 3, 2, 6, tzinfo=ZoneInfo("UTC"))  # spans the clocks going forward on 29 March
@@ -39,14 +39,7 @@ def leaders_activity(cohort_ids=None, level=None):
 
 @pytest.fixture
 def org(db):
-    org = History(31, people=30)
-    org.add(3000, START, 56)
-    rollup_run(batch_size=900)
-    return org
-
-
-def numbers(panel, column):
-    return [row[column].value for row in panel.rows]
+    return rolled_up(History(31, people=30), START, 56)
 
 
 @pytest.mark.django_db
@@ -174,7 +167,12 @@ def test_comparison_changes_are_b_minus_a(org):
 def test_secondary_suppression_hides_a_second_cell():
     cells = [f.count(n, k=5) for n in (3, 9, 7, 0, 12)]
     protected = f.protect(cells, 5)
-    assert [c.text for c in protected] == ["fewer than 5", "9", "fewer than 5", "0", "12"]
+    # The hidden 3 plus the 7 hidden to protect it: the whole minus the shown cells is 10, not a small group.
+    small, protects = "hidden (fewer than 5 people)", "hidden (protects a smaller group)"
+    assert [c.text for c in protected] == [small, "9", protects, "0", "12"]
+    two_small = f.protect([f.count(n, k=5) for n in (1, 2, 6, 8)], 5)
+    # 1 + 2 hidden would still give away 3 people: the 6 goes too, and no hidden cell reads "fewer than 5".
+    assert [c.text for c in two_small] == [small, small, protects, "8"]
     untouched = [f.count(n, k=5) for n in (6, 9)]
     assert f.protect(untouched, 5) == untouched
 
@@ -182,5 +180,5 @@ def test_secondary_suppression_hides_a_second_cell():
 def test_zero_is_shown_and_one_to_k_minus_one_are_hidden():
     assert f.count(0, k=5).text == "0"
     assert [f.count(n, k=5).suppressed for n in (1, 4, 5)] == [True, True, False]
-    assert f.number(3.25, people=4, k=5).text == "fewer than 5"
+    assert f.number(3.25, people=4, k=5).text == "hidden (fewer than 5 people)"
     assert f.number(3.25, people=5, k=5).text == "3.2"

@@ -61,8 +61,8 @@ def test_the_summary_holds_aggregates_only_behind_the_privacy_floor(sponsored):
     text = message.body
     html = message.alternatives[0][0]
     assert "People active: 6 (week before: 0; change +6)" in text
-    assert "Contributors: fewer than 5" in text  # three people wrote: hidden
-    assert "fewer than 5" in html
+    assert "Contributors: hidden (fewer than 5 people)" in text  # three people wrote: hidden
+    assert "hidden (fewer than 5 people)" in html
     for person in people:
         assert person.profile.display_name not in text and person.profile.display_name not in html
         assert person.email not in text

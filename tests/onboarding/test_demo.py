@@ -10,10 +10,10 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db.models import Min
 
+from demo import org as demo
 from metrics.models import Activity
 from metrics.verbs import CONTRIBUTION_VERBS, Verb
 from onboarding.models import GoalProgress, LessonProgress, PolicyAcknowledgement, SurveyResponse
-from portal import demo
 from tests.onboarding.helpers import ensure_defaults
 
 TODAY = datetime(2026, 4, 15, 12, 0, tzinfo=UTC)

@@ -116,7 +116,7 @@ def test_composer_links_to_the_policy_when_not_acknowledged(client, board, newbi
 def test_composer_has_the_live_coach_panel(client, board, leader):
     client.force_login(leader)
     html = client.get(reverse("forums:topic-create", args=[board.slug])).content.decode()
-    assert 'hx-post="/learn/coach/check/"' in html and '"coach_kind": "topic"' in html
+    assert 'data-hx-post="/learn/coach/check/"' in html and '"coach_kind": "topic"' in html
 
 
 def test_coach_panel_endpoint_explains_findings_and_links_the_lesson(client, board, leader):

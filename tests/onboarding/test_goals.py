@@ -14,8 +14,9 @@ from metrics.verbs import Verb
 from onboarding.models import Goal, GoalLadder, GoalProgress, GoalReminder, GoalStage
 from onboarding.selectors.goals import State, deadline_instant, goal_state, my_goals, stage_deadline
 from onboarding.services.goals import goal_progress_update, goal_reminders_send, goal_save, ladder_for_editing
-from portal.models import Notification
-from portal.services.people import follow_create
+from portal.notifications.models import Notification
+from portal.people.models import Membership
+from portal.people.services.people import follow_create
 from tests.factories import CohortFactory, FollowFactory, UserFactory, member_of
 from tests.factories.forums import BoardFactory, TopicFactory
 
@@ -218,6 +219,7 @@ def test_pending_then_overdue_across_zones():
 def test_my_goals_shows_states_for_the_person(newcomer, cohort):
     cohort.starts_on = timezone.localdate() - timedelta(days=20)  # crawl (14 days) is past, walk is not
     cohort.save()
+    Membership.objects.filter(user=newcomer).update(joined_at=timezone.now() - timedelta(days=20))  # from the start
     stages = {s.stage.kind: s for s in my_goals(newcomer)}
     crawl = {g.goal.criterion: g for g in stages["crawl"].goals}
     assert crawl["follow_colleagues"].state == State.OVERDUE
@@ -262,6 +264,7 @@ def test_reminders_go_out_once_per_person_and_stage_before_the_deadline():
     cohort = CohortFactory(starts_on=date(2025, 3, 1))  # crawl due 15 March
     waiting = member_of(cohort, profile__timezone="Europe/London")
     done = member_of(cohort, profile__timezone="Europe/London")
+    Membership.objects.filter(cohort=cohort).update(joined_at=datetime(2025, 3, 1, 9, 0, tzinfo=LONDON))
     crawl = GoalStage.objects.get(ladder__cohort__isnull=True, kind="crawl")
     for goal in crawl.goals.all():
         GoalProgress.objects.create(goal=goal, user=done, current=1, target=1, completed_at=timezone.now())
@@ -292,6 +295,7 @@ def test_overdue_goals_are_recorded_once_at_the_deadline():
     cohort = CohortFactory(starts_on=date(2025, 3, 1))  # crawl due 15 March (London)
     idle = member_of(cohort, profile__timezone="Europe/London", policy_acknowledged=False)
     busy = member_of(cohort, profile__timezone="Europe/London")
+    Membership.objects.filter(cohort=cohort).update(joined_at=datetime(2025, 3, 1, 9, 0, tzinfo=LONDON))
     others = [UserFactory() for _ in range(10)]
     with time_machine.travel(datetime(2025, 3, 10, 9, 0, tzinfo=LONDON), tick=False):
         for other in others:  # met before the deadline, but nobody recomputed yet

@@ -86,3 +86,44 @@ def test_path_page_offers_skip_only_for_optional_steps(client, leader, cohort, f
     state = path_state(leader)
     assert next(s for s in state.steps if s.key == "lesson").skipped
     assert not next(s for s in state.steps if s.key == "policy").skipped
+
+
+def _step(state, key):
+    return next(s for s in state.steps if s.key == key)
+
+
+def test_survey_and_lesson_steps_link_to_the_cohorts_own_else_the_default(cohort, facilitator):
+    """The path reads its cohort's facts in one query (issue 13); the links are the ones each selector names."""
+    from onboarding.models import Curriculum, CurriculumItem
+    from tests.factories import SurveyFactory, UserFactory, member_of
+
+    newcomer = member_of(cohort, policy_acknowledged=False)
+    outsider = UserFactory()  # in no cohort: the surveys and curriculum for every cohort
+    first_default = CurriculumItem.objects.filter(curriculum__cohort=None, lesson__is_published=True)
+    default_lesson = first_default.order_by("position").first().lesson
+    for person in (newcomer, outsider):
+        state = path_state(person)
+        assert _step(state, "survey").url == reverse("onboarding:survey-take", args=["leader-readiness", "before"])
+        assert _step(state, "lesson").url == reverse("onboarding:lesson-detail", args=[default_lesson.slug])
+
+    # The cohort's own survey (the newest) and its own curriculum, whose first published lesson comes first.
+    SurveyFactory(slug="older-own", cohort=cohort)
+    SurveyFactory(slug="own-readiness", cohort=cohort)
+    other = Lesson.objects.filter(is_published=True).exclude(pk=default_lesson.pk).first()
+    own = Curriculum.objects.create(cohort=cohort, name="Harbour Pilots")
+    CurriculumItem.objects.create(curriculum=own, lesson=other, position=1)
+    state = path_state(newcomer)
+    assert _step(state, "survey").url == reverse("onboarding:survey-take", args=["own-readiness", "before"])
+    assert _step(state, "lesson").url == reverse("onboarding:lesson-detail", args=[other.slug])
+    assert _step(path_state(outsider), "survey").url.endswith("/leader-readiness/before/")
+
+    # Answering the cohort's survey finishes the step; completing any lesson finishes the lesson step.
+    survey = Survey.objects.get(slug="own-readiness")
+    survey_submit(actor=newcomer, survey=survey, round="before", scores={i.pk: 3 for i in survey.items.all()})
+    lesson_complete(actor=newcomer, lesson=default_lesson)
+    state = path_state(newcomer)
+    assert _step(state, "survey").done and _step(state, "lesson").done
+    assert _step(state, "lesson").url == reverse("onboarding:index") + "#curriculum"
+    assert not _step(state, "policy").done
+    policy_acknowledge(actor=newcomer)
+    assert _step(path_state(newcomer), "policy").done

@@ -41,6 +41,7 @@ MATRIX = {
     "index": ("get", lambda t: reverse("onboarding:index"), {}, EVERYONE),
     "path": ("get", lambda t: reverse("onboarding:path"), {}, EVERYONE),
     "welcome": ("get", lambda t: reverse("onboarding:welcome"), {}, EVERYONE),
+    "path-next": ("get", lambda t: reverse("onboarding:path-next"), {}, EVERYONE_REDIRECTED),  # to the current step
     "path-skip": ("post", lambda t: reverse("onboarding:path-skip", args=["survey"]), {}, EVERYONE_REDIRECTED),
     "practice": ("get", lambda t: reverse("onboarding:practice"), {}, EVERYONE),
     "lesson-detail": ("get", lambda t: reverse("onboarding:lesson-detail", args=["how-to-reply"]), {}, EVERYONE),

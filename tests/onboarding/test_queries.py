@@ -66,7 +66,7 @@ def test_home_page_same_queries_whatever_the_cohort_size_and_history(client, coh
     lesson_complete(actor=leader, lesson=lesson)
     goal_progress_update(user=leader)
     large = count(client, reverse("home"))
-    assert small == large, (small, large)
+    assert small == large <= 12, (small, large)  # the budget of every page (issue 13; 25 before)
 
 
 def test_learn_page_queries_do_not_grow_with_progress(client, leader):

@@ -12,7 +12,7 @@ from metrics.verbs import Verb
 from onboarding.models import Survey, SurveyResponse, SurveyRound
 from onboarding.selectors.surveys import diagnostic_results, leader_survey_for, my_results
 from onboarding.services.surveys import survey_round_schedule, survey_rounds_open, survey_save, survey_submit
-from portal.models import Notification
+from portal.notifications.models import Notification
 from tests.factories import UserFactory, member_of
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from portal.models import User
+from portal.people.models import User
 from tests.factories.portal import PASSWORD, UserFactory
 from tests.portal.test_invitations_views import NEW_PASSWORD, sign_up
 

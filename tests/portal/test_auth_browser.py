@@ -7,7 +7,7 @@ from django.core import mail
 from django.test import Client
 from playwright.sync_api import expect
 
-from portal.models import Invitation
+from portal.people.models import Invitation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

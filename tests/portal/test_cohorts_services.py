@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from metrics.models import Activity
 from metrics.verbs import Verb
-from portal import permissions
-from portal.models import Cohort, CohortSession, Membership, Role
-from portal.services import cohorts as services
+from portal.people import permissions
+from portal.people.models import Cohort, CohortSession, Membership, Role
+from portal.people.services import cohorts as services
 from tests.factories import CohortSessionFactory, UserFactory
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.models import Cohort, CohortSession, Membership
+from portal.people.models import Cohort, CohortSession, Membership
 from tests.factories import CohortSessionFactory, UserFactory, member_of
 
 

@@ -6,11 +6,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from portal.models import Delivery, DigestRun, EmailDelivery, Membership, Notification
 from portal.notifications import Event
-from portal.notifications_tasks import send_due_digests
-from portal.selectors.notifications import due_digests, latest_period_start
-from portal.services import notifications as svc
+from portal.notifications import services as svc
+from portal.notifications.models import Delivery, DigestRun, EmailDelivery, Notification
+from portal.notifications.selectors import due_digests, latest_period_start
+from portal.notifications.tasks import send_due_digests
+from portal.people.models import Membership
 from tests.factories import UserFactory, member_of
 
 pytestmark = pytest.mark.django_db

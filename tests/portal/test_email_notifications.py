@@ -11,12 +11,13 @@ from django.contrib.admin.sites import site as admin_site
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from portal.email import email_delivery_send
-from portal.models import Delivery, EmailDelivery, Membership, UndeliverableAddress
 from portal.notifications import Event
-from portal.notifications_tasks import email_notification, send_email, sweep
-from portal.selectors import notifications as sel
-from portal.services import notifications as svc
+from portal.notifications import selectors as sel
+from portal.notifications import services as svc
+from portal.notifications.email import email_delivery_send
+from portal.notifications.models import Delivery, EmailDelivery, UndeliverableAddress
+from portal.notifications.tasks import email_notification, send_email, sweep
+from portal.people.models import Membership
 from tests.conftest import SmtpSink, _free_port
 
 pytestmark = pytest.mark.django_db
@@ -242,7 +243,7 @@ def test_admin_action_marks_the_address_undeliverable(smtp_server, leader, other
     n = _mention(leader, other_leader)
     delivery_id = svc.notification_email_prepare(notification_id=n.pk)
     model_admin = admin_site._registry[EmailDelivery]
-    request = RequestFactory().post("/admin/portal/emaildelivery/")
+    request = RequestFactory().post("/admin/notifications/emaildelivery/")
     request.user = admin_user
     request.session = {}
     request._messages = FallbackStorage(request)
@@ -259,10 +260,10 @@ def test_admin_changelists_render(admin_client, leader, other_leader):
     n = _mention(leader, other_leader)
     svc.notification_email_prepare(notification_id=n.pk)
     for path in (
-        "/admin/portal/emaildelivery/",
-        "/admin/portal/undeliverableaddress/",
-        "/admin/portal/digestrun/",
-        "/admin/portal/notification/",
+        "/admin/notifications/emaildelivery/",
+        "/admin/notifications/undeliverableaddress/",
+        "/admin/notifications/digestrun/",
+        "/admin/notifications/notification/",
     ):
         assert admin_client.get(path).status_code == 200, path
 

@@ -5,7 +5,8 @@ import pytest
 def test_healthz_reports_every_dependency_up(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok", "broker": "ok"}}
+    checks = {"database": "ok", "cache": "ok", "broker": "ok", "outbox": "ok"}
+    assert response.json() == {"status": "ok", "checks": checks}
 
 
 @pytest.mark.django_db

@@ -3,8 +3,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from portal.forms.invitations import InvitationUploadForm, parse_invitation_csv
-from portal.models import Invitation
+from portal.people.forms.invitations import InvitationUploadForm, parse_invitation_csv
+from portal.people.models import Invitation
 from tests.factories import InvitationFactory
 
 pytestmark = pytest.mark.django_db

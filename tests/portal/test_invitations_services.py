@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from metrics.models import Activity
 from metrics.verbs import Verb
-from portal.models import Invitation, Membership, Notification
-from portal.services.invitations import (
+from portal.notifications.models import Notification
+from portal.notifications.tasks import send_invitation_email
+from portal.people.models import Invitation, Membership
+from portal.people.services.invitations import (
     InvitationRow,
     InvitationRowsError,
     InvitationUnusable,
@@ -21,7 +23,6 @@ from portal.services.invitations import (
     invitation_revoke,
     invitations_create_many,
 )
-from portal.tasks import send_invitation_email
 from tests.factories import InvitationFactory, UserFactory, member_of
 
 pytestmark = pytest.mark.django_db
@@ -302,7 +303,7 @@ def test_the_email_names_the_site_and_has_text_and_html(cohort, settings):
 
 
 def test_the_task_respects_undeliverable_addresses(cohort):
-    from portal.models import UndeliverableAddress
+    from portal.notifications.models import UndeliverableAddress
 
     invitation = InvitationFactory(cohort=cohort, email="bounced@harbourview.example")
     UndeliverableAddress.objects.create(email="Bounced@harbourview.example", reason="hard bounce")

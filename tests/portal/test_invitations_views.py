@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from metrics.models import Activity
 from metrics.verbs import Verb
-from portal.adapters import INVITATION_SESSION_KEY
-from portal.models import Invitation, Membership, User
+from portal.people.adapters import INVITATION_SESSION_KEY
+from portal.people.models import Invitation, Membership, User
 from tests.factories import InvitationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,10 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from metrics.models import Activity
-from portal.models import Delivery, Membership, Notification, NotificationPreference
-from portal.notifications import Event, default_delivery, grouped_text
-from portal.selectors import notifications as sel
-from portal.services import notifications as svc
+from portal.notifications import Event, default_delivery, grouped_text, permissions
+from portal.notifications import selectors as sel
+from portal.notifications import services as svc
+from portal.notifications.models import Delivery, Notification, NotificationPreference
+from portal.people.models import Membership
 from tests.factories import NotificationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -170,7 +171,7 @@ def test_removed_from_cohort_hides_existing_notification_everywhere(leader, coho
 def test_a_deleted_target_hides_the_notification(other_cohort, admin_user):
     # Admins see every cohort; once the cohort is gone there is nothing to show.
     n = svc.notify(recipient=admin_user, event=Event.STARTER_PROMPT, text="x", target=other_cohort)
-    assert sel.notification_visible(admin_user, n)
+    assert permissions.notification_visible(admin_user, n)
     other_cohort.delete()
-    assert not sel.notification_visible(admin_user, n)
+    assert not permissions.notification_visible(admin_user, n)
     assert sel.bell_summary(admin_user).count == 0

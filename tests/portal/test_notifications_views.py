@@ -6,10 +6,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.email import unsubscribe_token
-from portal.models import Delivery, Notification, NotificationPreference
 from portal.notifications import Event
-from portal.selectors import notifications as sel
+from portal.notifications import selectors as sel
+from portal.notifications.email import unsubscribe_token
+from portal.notifications.models import Delivery, Notification, NotificationPreference
 from tests.factories import NotificationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def test_bell_shows_the_unread_count_on_every_page(client, leader, other_leader)
     html = client.get(reverse("notifications:preferences")).content.decode()
     assert 'class="bell__count" aria-hidden="true">3<' in html
     assert ": 3 unread" in html
-    assert 'hx-trigger="every 60s"' in html
+    assert 'data-hx-trigger="every 60s"' in html
 
 
 def test_bell_caps_at_99(client, leader):
@@ -61,7 +61,7 @@ def test_dropdown_lists_the_latest_and_links_through_open(client, leader, other_
     html = client.get(reverse("notifications:dropdown"), HTTP_HX_REQUEST="true").content.decode()
     assert "Olive mentioned you" in html
     assert reverse("notifications:open", args=[n.pk]) in html
-    assert 'hx-swap-oob="true"' in html  # the count refreshes with it
+    assert 'data-hx-swap-oob="true"' in html  # the count refreshes with it
 
 
 def test_opening_marks_read_and_lands_on_the_exact_content(client, leader):
@@ -217,7 +217,7 @@ def test_ordinary_pages_reuse_the_count_and_the_poll_refreshes_it(client, leader
     NotificationFactory(recipient=leader, actor=other_leader)
     with CaptureQueriesContext(connection) as ctx:
         html = client.get(page).content.decode()
-    assert not [q for q in ctx.captured_queries if "portal_notification" in q["sql"]]
+    assert not [q for q in ctx.captured_queries if "notifications_notification" in q["sql"]]
     assert 'class="bell__count" aria-hidden="true">1<' in html  # remembered for a few seconds
     assert ">2<" in client.get(reverse("notifications:bell")).content.decode()  # the poll counts afresh
     assert 'class="bell__count" aria-hidden="true">2<' in client.get(page).content.decode()

@@ -10,10 +10,10 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from portal.models import DigestRun, EmailDelivery, Notification
 from portal.notifications import Event
-from portal.notifications_tasks import send_due_digests
-from portal.services import notifications as svc
+from portal.notifications import services as svc
+from portal.notifications.models import DigestRun, EmailDelivery, Notification
+from portal.notifications.tasks import send_due_digests
 from tests.conftest import wait_for
 from tests.factories import UserFactory
 

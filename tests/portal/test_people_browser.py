@@ -8,7 +8,7 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
-from portal.models import Follow, ManagementLevel
+from portal.people.models import Follow, ManagementLevel
 from tests.factories import member_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

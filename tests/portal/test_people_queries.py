@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.models import CohortSession, Follow, ManagementLevel, Membership, Profile, User
+from portal.people.models import CohortSession, Follow, ManagementLevel, Membership, Profile, User
 
 # A people page may use this many queries at most (session, user, roles, bell, the page's own reads).
 # Home is exempt from the absolute budget: other apps add their cards there; it must still not grow.

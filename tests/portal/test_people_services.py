@@ -10,9 +10,11 @@ from PIL import Image
 from metrics.models import Activity
 from metrics.verbs import Verb
 from portal.images import process_upload
-from portal.models import Follow, Notification, Profile
 from portal.notifications import Event
-from portal.services import people as services
+from portal.notifications import services as notification_services
+from portal.notifications.models import Notification
+from portal.people.models import Follow, Profile
+from portal.people.services import people as services
 from tests.factories import FollowFactory, ProfileFactory, UserFactory
 
 
@@ -93,7 +95,8 @@ def test_follow_rolls_back_when_the_notification_fails(leader, other_leader, mon
     def broken(**kwargs):
         raise RuntimeError("notification store down")
 
-    monkeypatch.setattr(services, "notify", broken)
+    # The notification is written through people's follow hook, in the follow's transaction.
+    monkeypatch.setattr(notification_services, "notify", broken)
     with pytest.raises(RuntimeError):
         services.follow_create(actor=leader, followee=other_leader)
     assert not Follow.objects.exists()

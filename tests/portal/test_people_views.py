@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from portal.models import Follow, ManagementLevel, Membership
+from portal.people.models import Follow, ManagementLevel, Membership
 from tests.factories import FollowFactory, MembershipFactory, UserFactory, member_of
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -95,7 +95,7 @@ def test_htmx_gets_only_the_results_fragment(client, leader, org):
     assert response.status_code == 200
     assert b"<html" not in response.content
     assert b"Omar Quay" in response.content
-    assert b'id="directory-status" hx-swap-oob="innerHTML"' in response.content
+    assert b'id="directory-status" data-hx-swap-oob="innerHTML"' in response.content
     assert "HX-Request" in response["Vary"]
 
 
@@ -241,7 +241,7 @@ def test_follow_from_the_profile_also_updates_the_follower_count(client, leader,
     omar = org["omar"]
     response = client.post(reverse("people:follow", args=[omar.pk]), {"counts": "1"}, **HTMX)
     html = response.content.decode()
-    assert f'id="follower-count-{omar.pk}" hx-swap-oob="true"' in html
+    assert f'id="follower-count-{omar.pk}" data-hx-swap-oob="true"' in html
     assert "<strong>1</strong> follower" in html
 
 

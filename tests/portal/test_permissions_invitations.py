@@ -7,7 +7,7 @@ column is the "facilitator of another cohort" case.
 import pytest
 from django.urls import reverse
 
-from portal import urls_invitations
+from portal.people import urls_invitations
 from tests.conftest import ROLES
 from tests.factories import InvitationFactory
 

@@ -8,8 +8,8 @@ unsubscribe link, which must work without an account session.
 import pytest
 from django.urls import reverse
 
-from portal import urls_notifications
-from portal.email import unsubscribe_token
+from portal.notifications import urls as urls_notifications
+from portal.notifications.email import unsubscribe_token
 from tests.conftest import ROLES
 from tests.factories import NotificationFactory
 

@@ -8,7 +8,7 @@ without a row here fails ``test_every_people_url_has_a_row``.
 import pytest
 from django.urls import reverse
 
-from portal import urls_people
+from portal.people import urls as urls_people
 from tests.conftest import ROLES
 from tests.factories import CohortSessionFactory
 

@@ -10,8 +10,8 @@ from PIL import Image
 from metrics.models import Activity
 from metrics.verbs import Verb
 from portal.images import process_upload
-from portal.models import Profile
-from portal.services.people import profile_update
+from portal.people.models import Profile
+from portal.people.services.people import profile_update
 from tests.factories import ProfileFactory, UserFactory
 
 URL = reverse("people:profile-edit")

@@ -24,9 +24,9 @@ from tests.conftest import ROOT, wait_for
 DROPPED = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER", "EMAIL_URL", "DEBUG")
 
 SETUP = """
-from portal.models import Cohort, Membership
-from portal.services.demo import demo_totp_activate
-from portal.services.people import membership_add, user_create
+from portal.people.models import Cohort, Membership
+from demo.people import demo_totp_activate
+from portal.people.services.people import membership_add, user_create
 cohort = Cohort.objects.create(name="Breakwater", slug="breakwater")
 user = user_create(email="fay@keystone.example", password="a-long-test-password", display_name="Fay Facilitator",
                    roles=("facilitator",))
@@ -93,10 +93,20 @@ class Browser:
             return response.status, response.geturl(), response.read().decode()
 
 
-@pytest.mark.worker
-def test_runportal_serves_runs_jobs_from_beat_and_web_and_stops_everything_on_ctrl_c(tmp_path):
-    from portal import demo
+def ctrl_c(proc: subprocess.Popen) -> None:
+    """Ctrl-C: SIGINT to runportal alone, which must stop its processes and exit (killed, and failing, if not)."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        for pid in descendants(proc.pid):
+            os.kill(pid, signal.SIGKILL)
+        proc.kill()
+        raise
 
+
+def migrated_embedded_env(tmp_path) -> dict[str, str]:
+    """The environment of `make run` on a fresh SQLite file in ``tmp_path`` (migrated), its files there too."""
     env = {k: v for k, v in os.environ.items() if k not in DROPPED}
     env.update(
         DJANGO_SETTINGS_MODULE="portal.settings.dev",
@@ -109,6 +119,15 @@ def test_runportal_serves_runs_jobs_from_beat_and_web_and_stops_everything_on_ct
     )
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
+    return env
+
+
+@pytest.mark.worker
+def test_runportal_serves_runs_jobs_from_beat_and_web_and_stops_everything_on_ctrl_c(tmp_path):
+    from demo import org as demo
+
+    env = migrated_embedded_env(tmp_path)
+    manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "shell", "-c", SETUP], cwd=ROOT, env=env, check=True, timeout=120)
 
     port = free_port()
@@ -175,16 +194,76 @@ def test_runportal_serves_runs_jobs_from_beat_and_web_and_stops_everything_on_ct
         assert "Sending due task broker-heartbeat" in log.read_text()
     finally:
         # Ctrl-C: SIGINT to runportal alone; it must stop its three processes and exit.
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            for pid in descendants(proc.pid):
-                os.kill(pid, signal.SIGKILL)
-            proc.kill()
-            raise
+        ctrl_c(proc)
     output = log.read_text()
     assert proc.returncode == 0, output
     assert not [pid for pid in children if alive(pid)], f"orphans left behind:\n{output}"
     assert "Keystone stopped" in output
     assert "Warm shutdown" in output, "the worker finished its work before exiting"
+
+
+@pytest.mark.worker
+def test_make_run_serves_at_once_while_the_demo_is_seeded_then_prints_the_sign_ins(tmp_path):
+    """Issue 13: `make run` shows the sign-in page within seconds, not after the whole demo seed.
+
+    The seed runs beside the site (`runportal --seed-demo`); every page says it is still being set up,
+    and the demo sign-ins are printed when it is done, after which the notice is gone.
+    """
+    from demo import org as demo
+
+    env = migrated_embedded_env(tmp_path)
+    manage = [sys.executable, "manage.py"]
+    port = free_port()
+    log = tmp_path / "runportal.log"
+    proc = subprocess.Popen(
+        [*manage, "runportal", "--seed-demo", "--addr", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    browser = Browser(base)
+    try:
+
+        def sign_in_page():
+            if proc.poll() is not None:
+                raise AssertionError(f"runportal exited early:\n{log.read_text()}")
+            try:
+                return browser.get("/accounts/login/")
+            except OSError:
+                return None
+
+        status, _url, html = wait_for(sign_in_page, timeout=120, interval=0.5)
+        assert status == 200
+        assert "Done in" not in log.read_text(), "the page was answered while the seed was still running"
+
+        # Once the seed process is under way (it starts beside the web server), every page says so.
+        def notice_shown():
+            answer = sign_in_page()
+            return answer is not None and "The demo organisation is still being set up" in answer[2]
+
+        wait_for(notice_shown, timeout=60, interval=0.5)
+        assert "Done in" not in log.read_text()
+        wait_for(lambda: "being set up beside the running site" in log.read_text(), timeout=30)
+
+        def seeded():
+            if proc.poll() is not None:
+                raise AssertionError(f"runportal exited early:\n{log.read_text()}")
+            return "Demo sign-ins (" in log.read_text()
+
+        try:
+            wait_for(seeded, timeout=600, interval=1)
+        except AssertionError:
+            raise AssertionError(f"the demo sign-ins were never printed:\n{log.read_text()}") from None
+        output = log.read_text()
+        assert output.index("Done in") < output.index("Demo sign-ins (")
+        assert "The demo organisation is still being set up" not in browser.get("/accounts/login/")[2]
+        # A demo leader signs in (no second factor for leaders) and lands on a home page with content.
+        leader = dict(demo.DEMO_LOGINS)["leader"]
+        browser.submit("/accounts/login/", {"login": leader, "password": demo.DEMO_PASSWORD})
+        status, _url, html = browser.get("/")
+        assert status == 200 and "Sign out" in html
+    finally:
+        ctrl_c(proc)
+    assert proc.returncode == 0, log.read_text()

@@ -12,10 +12,10 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from demo import org as demo
+from demo.management.commands import seed_demo as seed_demo_command
 from metrics.models import Activity
-from portal import demo
-from portal.management.commands import seed_demo as seed_demo_command
-from portal.models import Cohort, Follow, Membership, Role, User
+from portal.people.models import Cohort, Follow, Membership, Role, User
 
 # A fixed "today", so the history (dated back from it) is the same on every run; its 90 days
 # cross the change to summer time in the site's time zone.
@@ -137,11 +137,37 @@ def test_seed_creates_the_fictional_organisation_and_its_history(people_only):
     assert all(created >= joined[actor] for actor, created in activities.values_list("actor_id", "created_at"))
 
 
+@pytest.mark.django_db(transaction=True)  # the seed's commits are real, so its follow-up jobs run as in make run
+def test_the_history_is_written_in_backfill_mode(people_only):
+    """Goals recomputed once per person per batch (``portal.jobs.backfill``), with what a refresh after every
+    event gives: progress from the whole history, each goal completed when it was met (the e-mails part of
+    the mode is in tests/portal/test_backfill.py: people-only history notifies nobody by e-mail)."""
+    from onboarding.models import GoalProgress
+
+    seed()
+
+    leaders = demo_people().filter(email__startswith="leader")
+    follows = Counter(Follow.objects.filter(follower__in=leaders).values_list("follower_id", flat=True))
+    progress = dict(
+        GoalProgress.objects.filter(user__in=leaders, goal__criterion="follow_colleagues").values_list(
+            "user_id", "current"
+        )
+    )
+    assert {pk: progress.get(pk, 0) for pk in leaders.values_list("pk", flat=True)} == {
+        pk: follows[pk] for pk in leaders.values_list("pk", flat=True)
+    }
+    done = GoalProgress.objects.filter(user__in=leaders, goal__criterion="follow_colleagues", current__gte=10)
+    for row in done:
+        tenth = Follow.objects.filter(follower_id=row.user_id).order_by("created_at")[9].created_at
+        assert row.completed_at == tenth, "completed when the tenth follow happened, not when the seed ran"
+    assert done.exists()
+
+
 @pytest.mark.django_db
 def test_running_twice_adds_nothing_and_reset_recreates_the_same_demo():
     seed()
     after_first = row_counts()
-    assert after_first["portal.User"] >= 65
+    assert after_first["people.User"] >= 65
 
     seed()
     assert row_counts() == after_first

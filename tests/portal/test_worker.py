@@ -17,7 +17,7 @@ def test_an_invitation_posted_on_the_web_is_mailed_by_the_worker(celery_worker, 
     """The web request only queues the e-mail; the separate worker process renders and sends it over SMTP."""
     from django.urls import reverse
 
-    from portal.models import Invitation
+    from portal.people.models import Invitation
 
     worker_smtp.start()
     client.force_login(facilitator)

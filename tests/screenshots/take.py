@@ -18,7 +18,7 @@ django.setup()
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from portal import demo  # noqa: E402
+from demo import org as demo  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 BASE = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -5,7 +5,16 @@ from .cohorts import facilitation_settings_update
 from .first_timers import can_answer, first_timer_reply
 from .library import library_install, template_archive, template_from_prompt, template_save
 from .nudges import NUDGE_TEMPLATES, NudgeResult, nudge_send
-from .prompts import When, prompt_cancel, prompt_clone, prompt_move, prompt_schedule, prompt_times_sync, prompt_update
+from .prompts import (
+    When,
+    prompt_cancel,
+    prompt_clone,
+    prompt_move,
+    prompt_release_moment,
+    prompt_schedule,
+    prompt_times_sync,
+    prompt_update,
+)
 from .release import (
     ReleaseError,
     prompt_mark_failed,
@@ -34,6 +43,7 @@ __all__ = [
     "prompt_mark_failed",
     "prompt_move",
     "prompt_release",
+    "prompt_release_moment",
     "prompt_schedule",
     "prompt_times_sync",
     "prompt_update",

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import html as html_module
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import escape, linebreaks
 
-from portal.models import Cohort, User
+from portal.people.models import Cohort, User
 from portal.richtext import plain_text, sanitize
 
 from .. import permissions
@@ -37,7 +35,7 @@ def clean_body(raw: str, *, field: str = "body") -> str:
     if raw.strip() and not raw.lstrip().startswith("<"):
         raw = linebreaks(escape(raw.strip()))
     html = sanitize(raw)
-    text = html_module.unescape(plain_text(html))
+    text = plain_text(html)
     if not text and "<img" not in html:
         raise ValidationError({field: "Write something: the text is empty."}, code="empty")
     limit = settings.FORUM_POST_MAX_CHARS

@@ -8,7 +8,7 @@ from django.db.models import Q
 
 import metrics
 from metrics.verbs import Verb
-from portal.models import Cohort, Membership, User
+from portal.people.models import Cohort, Membership, User
 
 from ..models import BuddyPair
 from ._common import require_facilitator

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 import metrics
 from metrics.verbs import Verb
-from portal.models import Cohort, User
+from portal.people.models import Cohort, User
 
 from ..models import CohortFacilitation
 from ._common import require_facilitator

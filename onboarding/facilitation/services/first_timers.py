@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 
 from forums.models import Post
 from forums.services import post_reply
-from portal.models import User
+from portal.people.models import User
 
 from .. import permissions
 

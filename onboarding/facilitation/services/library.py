@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import time
+from typing import cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,9 +11,9 @@ from django.utils import timezone
 
 import metrics
 from metrics.verbs import Verb
-from portal.models import User
+from portal.people.models import User
+from portal.people.services.people import primary_cohort
 from portal.richtext import sanitize
-from portal.services.people import primary_cohort
 
 from .. import permissions
 from ..library import SHIPPED_PROMPTS
@@ -108,7 +109,7 @@ def template_from_prompt(*, actor: User, prompt: ScheduledPrompt) -> PromptTempl
         title=prompt.title,
         body=prompt.body,
         kind=prompt.kind,
-        category=prompt.source.category if prompt.source_id else PromptCategory.OPEN,
+        category=cast(PromptTemplate, prompt.source).category if prompt.source_id else PromptCategory.OPEN,
         offset_days=prompt.offset_days if relative else -2,
         at_time=prompt.at_time if relative else None,
     )

@@ -17,9 +17,9 @@ from django.utils import timezone
 
 import metrics
 from metrics.verbs import Verb
-from portal.models import Cohort, Membership, User
 from portal.notifications import Event
-from portal.services.notifications import notify
+from portal.notifications.services import notify
+from portal.people.models import Cohort, Membership, User
 
 from .. import selectors
 from ..models import NUDGE_MAX_LENGTH, Nudge

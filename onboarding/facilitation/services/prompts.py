@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,7 +18,7 @@ from django.utils.html import escape
 import metrics
 from forums.models import Board
 from metrics.verbs import Verb
-from portal.models import Cohort, CohortSession, User
+from portal.people.models import Cohort, CohortSession, User
 
 from .. import selectors, timing
 from ..library import fill_placeholders
@@ -68,6 +69,11 @@ def _resolve_when(cohort: Cohort, when: When) -> dict:
     if when.release_at is not None and timezone.is_naive(when.release_at):
         raise ValidationError({"release_at": "The release time needs a time zone."})
     return {"session": None, "offset_days": 0, "at_time": None, "release_at": when.release_at}
+
+
+def prompt_release_moment(*, cohort: Cohort, when: When) -> datetime | None:
+    """When a prompt with this timing would go out (None: only by hand or when its board goes quiet)."""
+    return _resolve_when(cohort, when)["release_at"]
 
 
 def _check_board(cohort: Cohort, board: Board) -> None:
@@ -262,7 +268,7 @@ def prompt_times_sync(*, cohort_ids: list[int] | None = None) -> int:
     changed = 0
     for prompt in qs:
         release_at = timing.resolve(
-            session_starts_at=prompt.session.starts_at,
+            session_starts_at=cast(CohortSession, prompt.session).starts_at,
             offset_days=prompt.offset_days,
             at_time=prompt.at_time,
             tz=selectors.cohort_zone(prompt.cohort),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,7 +26,8 @@ from forums.models import Board, Topic
 from forums.services import DuplicateSubmission, topic_create
 from metrics.verbs import Verb
 from onboarding.selectors.policy import has_acknowledged_current
-from portal.models import Membership, User
+from portal.jobs import enqueue_on_commit
+from portal.people.models import Cohort, Membership, User
 
 from .. import selectors, timing
 from ..models import ScheduledPrompt
@@ -146,10 +148,8 @@ def prompt_release(
                 "early": early,
             },
         )
-        from .. import tasks
-
         prompt_pk = prompt.pk
-        transaction.on_commit(lambda: tasks.prompt_released_notify.delay(prompt_pk))
+        enqueue_on_commit("facilitation.prompt_released_notify", prompt_pk)
     return topic
 
 
@@ -167,9 +167,7 @@ def prompt_mark_failed(*, prompt_id: int, problem: str) -> bool:
             status=ScheduledPrompt.Status.FAILED, problem=problem[:300], updated_at=timezone.now()
         )
         if marked:
-            from .. import tasks
-
-            transaction.on_commit(lambda: tasks.prompt_failed_notify.delay(prompt_id))
+            enqueue_on_commit("facilitation.prompt_failed_notify", prompt_id)
     return bool(marked)
 
 
@@ -227,9 +225,9 @@ def quiet_boards(*, now: datetime | None = None) -> list[Board]:
         .annotate(newest_topic=Subquery(newest))
         .select_related("cohort__facilitation")
     )
-    quiet = []
+    quiet: list[Board] = []
     for board in boards:
-        days = selectors.cohort_settings(board.cohort).quiet_days
+        days = selectors.cohort_settings(cast(Cohort, board.cohort)).quiet_days
         if not days:
             continue
         since = board.newest_topic or board.created_at

@@ -8,6 +8,8 @@ Activities never carry the draft's text: only its kind and revision.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,11 +18,16 @@ import metrics
 from forums import permissions as forum_permissions
 from forums.models import Board, Topic
 from metrics.verbs import Verb
-from portal.models import Cohort, User
+from portal.jobs import enqueue_on_commit
+from portal.people.models import Cohort, User
 
 from .. import permissions
 from ..models import COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH, ReviewComment, ReviewRequest, ReviewRevision
 from ._common import clean_body, clean_kind, clean_plain, clean_title
+
+if TYPE_CHECKING:
+    from blogs.models import Entry
+    from forums.models import Post
 
 ENTRY_TITLE_MAX = 200
 
@@ -89,10 +96,8 @@ def review_request(
         )
         ReviewRevision.objects.create(review=review, number=1, title=title, body=body, created_at=now)
         metrics.record(actor=actor, verb=Verb.REVIEW_REQUESTED, target=review, cohort=cohort, data={"kind": kind})
-        from .. import tasks
-
         review_id = review.pk
-        transaction.on_commit(lambda: tasks.review_requested_notify.delay(review_id))
+        enqueue_on_commit("facilitation.review_requested_notify", review_id)
     return review
 
 
@@ -125,10 +130,8 @@ def review_comment(*, actor: User, review: ReviewRequest, body: str) -> ReviewCo
             cohort=review.cohort,
             data={"by_author": actor.pk == review.author_id, "revision": review.revision},
         )
-        from .. import tasks
-
         comment_id = comment.pk
-        transaction.on_commit(lambda: tasks.review_comment_notify.delay(comment_id))
+        enqueue_on_commit("facilitation.review_comment_notify", comment_id)
     return comment
 
 
@@ -165,10 +168,8 @@ def review_revise(
             cohort=review.cohort,
             data={"revision": review.revision},
         )
-        from .. import tasks
-
         review_id, revision = review.pk, review.revision
-        transaction.on_commit(lambda: tasks.review_revised_notify.delay(review_id, revision))
+        enqueue_on_commit("facilitation.review_revised_notify", review_id, revision)
     return review
 
 
@@ -189,10 +190,11 @@ def review_publish(*, actor: User, review: ReviewRequest, post_anyway: bool = Fa
         review = _lock(review)
         if not permissions.can_change_review(actor, review):
             raise PermissionDenied("Only the author can publish an open draft.")
+        content: Topic | Post | Entry
         if review.kind == ReviewRequest.Kind.TOPIC:
             content = topic_create(
                 actor=actor,
-                board=review.board,
+                board=cast(Board, review.board),
                 title=review.title,
                 body=review.body,
                 kind=review.topic_kind,
@@ -202,7 +204,7 @@ def review_publish(*, actor: User, review: ReviewRequest, post_anyway: bool = Fa
         elif review.kind == ReviewRequest.Kind.REPLY:
             content = post_reply(
                 actor=actor,
-                topic=review.topic,
+                topic=cast(Topic, review.topic),
                 body=review.body,
                 client_key=f"review-{review.pk}",
                 post_anyway=post_anyway,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 from django.db import transaction
 
 from forums.models import Board
-from portal.models import User
+from portal.people.models import Cohort, User
 
 from .. import selectors
 from ..library import WELCOME_KEY
@@ -27,14 +28,16 @@ def welcome_prompt_for_board(*, board: Board, actor: User) -> ScheduledPrompt | 
     prompt was removed from the library. If the welcome cannot be posted now, it stays queued for the
     release job and the board is still created.
     """
-    if board.cohort_id is None or not selectors.cohort_settings(board.cohort).welcome_prompt:
+    if board.cohort_id is None or not selectors.cohort_settings(cast(Cohort, board.cohort)).welcome_prompt:
         return None
     if ScheduledPrompt.objects.filter(board=board, is_welcome=True).exists():
         return None
     template = PromptTemplate.objects.filter(key=WELCOME_KEY, archived_at__isnull=True).first()
     if template is None:
         return None
-    prompt = prompt_clone(actor=actor, template=template, cohort=board.cohort, board=board, is_welcome=True)
+    prompt = prompt_clone(
+        actor=actor, template=template, cohort=cast(Cohort, board.cohort), board=board, is_welcome=True
+    )
     try:
         with transaction.atomic():
             prompt_release(prompt_id=prompt.pk)

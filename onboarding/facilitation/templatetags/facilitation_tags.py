@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django import template
 
-from portal import permissions as portal_permissions
+from portal.people import permissions as portal_permissions
 
 from .. import permissions, selectors
 from ..models import ScheduledPrompt

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 
-from forums.views._helpers import add_service_errors  # noqa: F401  (shared: service errors onto forms)
-from portal.models import Cohort
+from portal.formtools import add_service_errors  # noqa: F401  (shared: service errors onto forms)
+from portal.people.models import Cohort
 
 from .. import permissions
 from ..models import ScheduledPrompt

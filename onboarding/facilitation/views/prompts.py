@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from forums.models import Board
-from portal.models import Cohort, CohortSession
+from portal.people.models import Cohort, CohortSession
 
 from .. import permissions, selectors, services, timing
 from ..forms import CloneForm, PromptForm, TemplateForm
@@ -63,6 +63,7 @@ def _prompt_page(request, cohort, form: PromptForm, prompt: ScheduledPrompt | No
         data = form.cleaned_data
         fields = {"board": data["board"], "title": data["title"], "body": data["body"], "kind": data["kind"]}
         try:
+            _check_not_past(form, cohort, prompt)
             if prompt is None:
                 saved = services.prompt_schedule(actor=request.user, cohort=cohort, when=form.when(), **fields)
             else:
@@ -86,6 +87,20 @@ def prompt_create(request, slug):
     if nxt:
         initial["session"] = nxt.pk
     return _prompt_page(request, cohort, _prompt_form(request, cohort, initial=initial), None)
+
+
+def _check_not_past(form: PromptForm, cohort, prompt: ScheduledPrompt | None) -> None:
+    """A release time already past would send the prompt within a minute: say so and ask first (issue 17)."""
+    moment = services.prompt_release_moment(cohort=cohort, when=form.when())
+    unchanged = prompt is not None and prompt.release_at == moment
+    if moment is None or moment > timezone.now() or unchanged or form.cleaned_data.get("send_now"):
+        return
+    form.past_release = True
+    local = moment.astimezone(selectors.cohort_zone(cohort))
+    raise ValidationError(
+        f"The release time ({local:%A %d %B at %H:%M}) has already passed, so this prompt would go out within a "
+        "minute. Tick “Its time has passed: send it out now” to do that, or choose a later time."
+    )
 
 
 def _scheduled_message(prompt: ScheduledPrompt) -> str:

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from forums.models import Post
 from forums.services import DuplicateSubmission
-from onboarding import gate
-from portal.models import Cohort
+from portal.content import pipeline
+from portal.people.models import Cohort
 
 from .. import permissions, selectors, services
 from ..forms import QuickReplyForm
@@ -85,7 +85,7 @@ def first_timer_reply(request, pk):
             )
         except DuplicateSubmission as duplicate:
             reply = duplicate.existing
-        except gate.PublishRefused as exc:  # the coach or the policy, as in the composer
+        except pipeline.PublishRefused as exc:  # the coach or the policy, as in the composer
             refusal, error = exc, error_text(exc)
         except ValidationError as exc:
             error = error_text(exc)

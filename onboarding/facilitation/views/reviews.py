@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from forums import permissions as forum_permissions
 from forums.models import Board, Topic
-from onboarding import gate
-from portal.models import Membership
+from portal.content import pipeline
+from portal.people.models import Membership
 
 from .. import permissions, selectors, services
 from ..forms import CommentForm, ReviewForm
@@ -202,7 +202,7 @@ def review_publish(request, pk):
         url = services.review_publish(
             actor=request.user, review=review, post_anyway=request.POST.get("post_anyway") == "1"
         )
-    except gate.PublishRefused as refusal:
+    except pipeline.PublishRefused as refusal:
         # The coach or the policy: show why on the draft's own page, with "publish anyway" for warnings.
         context = _detail_context(request, review, refusal=refusal)
         return render(request, "facilitation/review_detail.html", context, status=400)

@@ -40,8 +40,14 @@ class Command(BaseCommand):
             choices=["debug", "info", "warning", "error"],
             help="Log level of the worker and beat (info shows every job).",
         )
+        parser.add_argument(
+            "--seed-demo",
+            action="store_true",
+            help="Also run `seed_demo` (development settings): the site serves at once, with a notice on every "
+            "page, and the demo sign-ins are printed when the seed is done.",
+        )
 
-    def handle(self, *args, addr: str, jobs_log_level: str, **options):
+    def handle(self, *args, addr: str, jobs_log_level: str, seed_demo: bool = False, **options):
         host, _, port = addr.rpartition(":")
         if not host or not port.isdigit():
             raise CommandError("--addr must look like 127.0.0.1:8000")
@@ -57,6 +63,9 @@ class Command(BaseCommand):
             "beat": [python, "-m", "celery", "-A", "portal", "beat", "-l", jobs_log_level,
                      "-s", settings.CELERY_BEAT_SCHEDULE_FILENAME],
         }  # fmt: skip
+        # The one process that is meant to finish: the demo seed, run beside the site (make run).
+        oneshot = {"demo": [python, "manage.py", "seed_demo"]} if seed_demo else {}
+        commands.update(oneshot)
         preexec = _die_with_parent if sys.platform.startswith("linux") else None
         processes: dict[str, subprocess.Popen] = {}
         stopping = threading.Event()
@@ -87,14 +96,28 @@ class Command(BaseCommand):
             ]
             for pump in pumps:
                 pump.start()
-            if self._wait_for_port(host, int(port), processes, stopping):
-                self._banner(addr)
+            services = {name: proc for name, proc in processes.items() if name not in oneshot}
+            seeding = dict.fromkeys(oneshot)
+            if self._wait_for_port(host, int(port), services, stopping):
+                self._banner(addr, seeding=bool(seeding) and processes["demo"].poll() is None)
             while not stopping.is_set():
-                for name, proc in processes.items():
+                for name, proc in services.items():
                     if proc.poll() is not None:
                         self.stderr.write(f"{name} stopped (exit {proc.returncode}); stopping the others.")
                         stopping.set()
                         break
+                for name in list(seeding):
+                    code = processes[name].poll()
+                    if code is None or stopping.is_set():
+                        continue
+                    del seeding[name]
+                    if code == 0:
+                        self._banner(addr, seeding=False)
+                    else:
+                        self.stderr.write(
+                            f"The demo seed stopped (exit {code}; its lines above say why). The portal keeps "
+                            "running; `manage.py seed_demo --reset` recreates the demo."
+                        )
                 stopping.wait(0.5)
         finally:
             self._stop(processes)
@@ -153,9 +176,8 @@ class Command(BaseCommand):
         relative = os.path.relpath(sys.executable, settings.BASE_DIR)
         return sys.executable if relative.startswith("..") else relative
 
-    def _banner(self, addr: str) -> None:
-        from portal import demo
-        from portal.models import User
+    def _banner(self, addr: str, *, seeding: bool = False) -> None:
+        from portal.banner import banner_notes
 
         url = f"http://{addr}/"
         backend = settings.EMAIL_BACKEND.rsplit(".", 2)[-2]
@@ -179,25 +201,14 @@ class Command(BaseCommand):
             f"  Background jobs: a Celery worker and beat on {broker}.",
             f"  E-mail: {mail}.",
         ]
-        if User.objects.filter(email=f"admin@{demo.DEMO_DOMAIN}").exists():
-            code, seconds = demo.totp_code()
-            notes = {
-                "admin": "two-factor",
-                "analyst": "",
-                "facilitator": "two-factor; also facilitator2@, facilitator3@",
-                "leader": "any of leader1@ … leader60@",
-            }
-            lines += ["", f"Demo sign-ins ({demo.DEMO_ORG_NAME}), password for all: {demo.DEMO_PASSWORD}"]
-            lines += [f"  {role:<12} {email:<34} {notes.get(role, '')}" for role, email in demo.DEMO_LOGINS]
+        if seeding:
             lines += [
                 "",
-                "Facilitators and the admin must give a second factor (TOTP) after the password.",
-                f"The demo accounts share the authenticator secret {demo.DEMO_TOTP_SECRET}:",
-                "add it to any authenticator app, or print the current code with",
-                f"  {self._python()} manage.py seed_demo --totp",
-                f"(right now it is {code}, for {seconds} more seconds).",
+                "The demo organisation is being set up beside the running site (about a minute; every page says",
+                "so meanwhile). Its sign-ins are printed here when it is ready.",
             ]
         else:
-            lines += ["", "No demo data yet: run `python manage.py seed_demo` for a fictional organisation."]
+            notes = banner_notes(python=self._python())
+            lines += notes or ["", "No demo data yet: run `python manage.py seed_demo` for a fictional organisation."]
         lines += ["", "Press Ctrl-C to stop the web server, the worker and beat.", "=" * 78, ""]
         self.stdout.write("\n".join(lines))

@@ -1,0 +1,90 @@
+"""Seed Keystone through its services: a 20-post topic on a board of 30 topics, blog entries with 20 and
+200 comments, and the notifications those make; print the signed-in leader's session and the URLs as JSON.
+
+Run by bench/pages.py: python -m keystone_site.seed (cwd bench/, the repository on PYTHONPATH).
+"""
+
+import json
+
+import django
+
+django.setup()
+
+import seedtext  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from blogs.models import Comment  # noqa: E402
+from blogs.services.comments import comment_create  # noqa: E402
+from blogs.services.entries import entry_create  # noqa: E402
+from blogs.services.publishing import entry_publish  # noqa: E402
+from forums.models import Reaction  # noqa: E402
+from forums.services import post_reply, reaction_toggle, topic_create  # noqa: E402
+from tests.factories import BoardFactory, CohortFactory, member_of  # noqa: E402
+
+
+def html(n: int) -> str:
+    return "".join(f"<p>{p}</p>" for p in seedtext.paragraphs(n))
+
+
+cohort = CohortFactory(name="Northern Lights", slug="northern-lights")
+people = [
+    member_of(cohort, email=f"leader{i:02d}@bench.example", profile__display_name=seedtext.person_name(i))
+    for i in range(seedtext.PEOPLE)
+]
+board = BoardFactory(cohort=cohort, title="Northern Lights lounge", slug="lounge")
+BoardFactory(cohort=None, title="Everyone", slug="everyone")
+
+
+def topic_with_posts(title: str, n_posts: int):
+    topic = topic_create(actor=people[0], board=board, title=title, body=html(1))
+    posts = [topic.posts.get()]
+    for n in range(2, n_posts + 1):
+        posts.append(post_reply(actor=people[n % len(people)], topic=topic, body=html(n)))
+    return topic, posts
+
+
+for n in range(seedtext.TOPICS - 1):
+    topic_with_posts(seedtext.topic_title(n), 2)
+big, posts = topic_with_posts(seedtext.TOPIC_TITLE, seedtext.POSTS)
+kinds = list(Reaction.Kind.values)
+for i, post in enumerate(posts[::2]):
+    for j, person in enumerate(p for p in people[2:7] if p.pk != post.author_id):
+        reaction_toggle(actor=person, post=post, kind=kinds[(i + j) % len(kinds)])
+
+
+def entry_with_comments(title: str, n_comments: int):
+    entry = entry_create(actor=people[0], title=title, body=html(0))
+    entry = entry_publish(actor=people[0], entry=entry)
+    for n in range(n_comments):
+        author = people[1 + n % (len(people) - 1)]
+        comment_create(actor=author, entry=entry, body=f"Comment {n}: {seedtext.paragraphs(n)[1]}")
+    return entry
+
+
+entry = entry_with_comments("Ten minutes that set the tone", seedtext.POSTS)
+long_entry = entry_with_comments("What a year of weekly notes taught me", seedtext.POSTS)
+# 180 more comments as rows (the services' work per comment is not what this page measures; seeding
+# 200 through them, notifications and all, took minutes on a busy machine).
+Comment.objects.bulk_create(
+    Comment(entry=long_entry, author=c.author, body=c.body) for c in list(long_entry.comments.all()) * 9
+)
+
+viewer = people[0]
+client = Client(HTTP_HOST="127.0.0.1")
+client.force_login(viewer)
+urls = {
+    "topic": big.get_absolute_url(),
+    "topic list": board.get_absolute_url(),
+    "board list": reverse("forums:index"),
+    "blog entry": entry.get_absolute_url(),
+    "blog entry, 200 comments": long_entry.get_absolute_url(),
+    "home": reverse("home"),
+    "notifications": reverse("notifications:list"),
+    "bare view": "/bench/bare/",
+}
+for name, url in urls.items():
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"{name} {url} answered {response.status_code} {response.get('Location', '')}")
+print(json.dumps({"cookie": f"sessionid={client.cookies['sessionid'].value}", "urls": urls}))

@@ -1,0 +1,1 @@
+"""iCalendar (RFC 5545) feeds: each person's sessions, prompt releases and goal deadlines."""
