@@ -265,6 +265,75 @@ class Plan:
             return False
         return self.key(cohort_ids, level, department) in self.siblings.hidden(figures)
 
+    def hides_within(self, figures, option, level=None, department=None) -> bool:
+        """Must a figure only ``option``'s selections show be hidden at this level and department?
+        (``Siblings.hidden_within``)"""
+        if not self.k:
+            return False
+        return (level or None, department or None) in self.siblings.hidden_within(figures, option)
+
+    def hides_largest(self, parts, cohort_ids, level=None, department=None) -> bool:
+        """Must this selection hide a count of events resting on its largest part? (``Siblings.hidden_largest``)"""
+        if not self.k:
+            return False
+        return self.key(cohort_ids, level, department) in self.siblings.hidden_largest(parts)
+
+    def cohort_options(self) -> list:
+        """The cohort options offered: "all" (when it may be shown) and every cohort offered on its own."""
+        options = [ALL] if self.shows(self.all_cohorts) else []
+        return options + sorted(c for c in self.cohorts if self.shows(frozenset({c})))
+
+    def hidden_options(self, reach: Iterable[Iterable]) -> frozenset:
+        """The cohort options hiding a figure that ignores level and department (the programme team's own
+        figures, the programme diagnostic).
+
+        ``reach`` holds, for each person behind the figure, the options whose figure counts them. People
+        reached by the same options form a group; an option's figure is the sum of its groups, so the
+        option hides the figure where it describes 1..k-1 people and, as in ``Siblings``, more options
+        hide it until no hidden one is a sum/difference of shown ones (across cohorts and "all"). These
+        people are not the plan's (team members are in no filter), so rule 2 is applied here too: more
+        options hide it until the people in exactly the same shown options number 0 or at least k (a
+        facilitator of two cohorts makes "all" minus one cohort describe the other's own few).
+        Guarantees: the same options whichever one is opened; no hidden figure, and no group of 1..k-1 of
+        these people, is a sum/difference of the shown options' figures.
+        """
+        options = self.cohort_options()
+        if not self.k or not options:
+            return frozenset()
+        index = {o: i for i, o in enumerate(options)}
+        groups: dict[frozenset[int], int] = defaultdict(int)
+        for person in reach:
+            groups[frozenset(index[o] for o in person if o in index)] += 1
+        atoms = [g for g in groups if g]
+        vectors = [{a: 1 for a, g in enumerate(atoms) if i in g} for i in range(len(options))]
+        people = [sum(groups[g] for g in atoms if i in g) for i in range(len(options))]
+        primary = [i for i, n in enumerate(people) if _hidden(n, self.k)]
+        sizes = [self.populations.get((o, None, None), 0) for o in options]
+
+        def order(i: int) -> tuple:
+            return (sizes[i], i)
+
+        def small_classes(hidden: set[int]) -> int:
+            classes: dict[frozenset[int], int] = defaultdict(int)
+            for g in atoms:
+                if signature := g - hidden:
+                    classes[signature] += groups[g]
+            return sum(1 for n in classes.values() if _hidden(n, self.k))
+
+        hidden = set(primary)
+        while True:
+            hidden = set(complete(vectors, hidden, order=order, among=range(len(options))))
+            if not small_classes(hidden):
+                return frozenset(options[i] for i in hidden)
+            # Greedy, as ``build_plan``: hide the option leaving the fewest small classes (ties: the smallest).
+            shown = [i for i in range(len(options)) if i not in hidden]
+            hidden.add(min(shown, key=lambda i: (small_classes(hidden | {i}), order(i))))
+
+    def option_of(self, cohort_ids: frozenset[int] | None):
+        """The cohort option a scope's cohorts stand for (``ALL`` or a cohort id), None when none."""
+        key = self.key(cohort_ids, None, None)
+        return key[0] if key else None
+
     def key(self, cohort_ids: frozenset[int] | None, level: int | None, department: str | None) -> Query | None:
         """The selection a scope stands for, or None when it is no selection the plan knows."""
         if cohort_ids is None or cohort_ids == self.all_cohorts:
@@ -500,6 +569,7 @@ class Siblings:
         )
         self.vectors = [{i: 1 for i, a in enumerate(atoms) if _people_in(q, a)} for q in self.offered]
         self._decided: dict[frozenset[int], frozenset[int]] = {}
+        self._within: dict[tuple, frozenset[int]] = {}
         self._selections_of: dict[RowAtom, list[int]] = {}
 
     def _offered(self, q: Query) -> bool:
@@ -538,22 +608,69 @@ class Siblings:
             self._decided[primary] = self._complete(primary)
         return frozenset(self.offered[i] for i in self._decided[primary])
 
-    def _complete(self, primary: frozenset[int]) -> frozenset[int]:
-        hidden = set(primary)
-        while hidden:
-            span = _Span()
-            for i, vector in enumerate(self.vectors):
-                if i not in hidden:
-                    span.add(vector, i)
-            for h in sorted(hidden):
-                used = span.express(self.vectors[h])
-                if used:
-                    pick = min(used, key=lambda i: (self.plan.populations[self.offered[i]], i))
-                    hidden.add(pick)
-                    break
-            else:
+    def _complete(self, primary: frozenset[int], among: Iterable[int] | None = None) -> frozenset[int]:
+        return complete(
+            self.vectors,
+            primary,
+            order=lambda i: (self.plan.populations[self.offered[i]], i),
+            among=range(len(self.vectors)) if among is None else among,
+        )
+
+    def hidden_within(self, figures: Iterable[dict], option) -> frozenset[tuple]:
+        """The (level, department) pairs hiding a figure that only one cohort option's selections show.
+
+        For figures whose value does not depend on the cohort option, only on level and department (one
+        prompt's replies: the same under "all cohorts" as under its own cohort; one cohort's column on the
+        trends page: the same under "all cohorts" as under that cohort). The arithmetic an analyst can do
+        is then over the selections of ``option`` alone (``ALL`` or a cohort id), and every option showing
+        the figure must hide it at the same (level, department), or the hidden value would be read there.
+        """
+        among = [i for i, q in enumerate(self.offered) if q[0] == option]
+        primary = self.small(figures) & frozenset(among)
+        key = (option, primary)
+        if key not in self._within:
+            self._within[key] = self._complete(primary, among)
+        return frozenset(self.offered[i][1:] for i in self._within[key])
+
+    def hidden_largest(self, parts: Iterable[dict]) -> frozenset[Query]:
+        """The selections hiding a count of events resting on its largest part (replies to several prompts,
+        whose distinct people are unknown): small where the largest part describes 1..k-1 people."""
+        largest: dict[int, int] = defaultdict(int)
+        for part in parts:
+            counts: dict[int, int] = defaultdict(int)
+            for group, n in part.items():
+                for i in self._containing(group):
+                    counts[i] += n
+            for i, n in counts.items():
+                largest[i] = max(largest[i], n)
+        primary = frozenset(i for i, n in largest.items() if _hidden(n, self.plan.k))
+        if primary not in self._decided:
+            self._decided[primary] = self._complete(primary)
+        return frozenset(self.offered[i] for i in self._decided[primary])
+
+
+def complete(vectors: list[dict[int, int]], primary: Iterable[int], *, order, among: Iterable[int]) -> frozenset[int]:
+    """Secondary suppression: hide more of ``among`` until no hidden one is a sum/difference of shown ones.
+
+    ``vectors[i]`` is selection i as a set of groups of people; ``order`` ranks the candidates (the
+    smallest selection a recovering sum uses is hidden next). Guarantees: no index of the result is in
+    the span of the indices of ``among`` left shown.
+    """
+    among = list(among)
+    hidden = set(primary)
+    while hidden:
+        span = _Span()
+        for i in among:
+            if i not in hidden:
+                span.add(vectors[i], i)
+        for h in sorted(hidden):
+            used = span.express(vectors[h])
+            if used:
+                hidden.add(min(used, key=order))
                 break
-        return frozenset(hidden)
+        else:
+            break
+    return frozenset(hidden)
 
 
 def people_in(q: Query, figure: dict[RowAtom, int | set]) -> int:

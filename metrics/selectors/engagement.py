@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Aggregate, Count, FloatField, Max, Q, Sum
 from django.db.models.functions import Coalesce, TruncWeek
 
+from .. import disclosure
 from ..models import DailyActor, GoalState, GoalStatus, LessonProgress, PersonRole, PromptRollup, PromptTiming
 from ..models import TopicResponse as Topic
 from . import figures as f
@@ -330,6 +331,51 @@ def _responses(scope: Scope) -> dict:
     }
 
 
+Prompt = tuple  # (timing, cohort id, released_at, leaders replying per row group)
+
+
+def _prompt_siblings(scope: Scope) -> dict[int, Prompt] | None:
+    """Every prompt released in the dates the viewer may see: its timing, cohort, release time, and the
+    leaders replying per row group (the prompt's cohort, their level and department), for every selection
+    at once. One query, read once per request (both prompt panels use it)."""
+    if scope.plan is None or not scope.k:
+        return None
+    plan = scope.plan
+
+    def read() -> dict[int, Prompt]:
+        qs = PromptRollup.objects.filter(released_on__range=(scope.start, scope.end))
+        if plan.all_cohorts is not None:
+            qs = qs.filter(cohort_id__in=plan.all_cohorts)
+        out: dict[int, Prompt] = {}
+        rows = qs.values_list(
+            "pk",
+            "timing",
+            "cohort_id",
+            "released_at",
+            "responses__role",
+            "responses__management_level",
+            "responses__department",
+            "responses__responders",
+        )
+        for pk, timing, cohort_id, released_at, role, level, department, n in rows:
+            groups = out.setdefault(pk, (timing, cohort_id, released_at, defaultdict(int)))[3]
+            if role == PersonRole.LEADER and n:
+                groups[(cohort_id, level, department or "")] += n
+        return out
+
+    return plan.memo(("prompts", scope.start, scope.end), read)
+
+
+def _hides_prompt(scope: Scope, figure: dict) -> bool:
+    """Is one prompt's replies cell hidden in this selection (too few leaders, or protecting a sibling)?
+
+    A prompt's figures are the same under "all cohorts" as under its cohort: one decision over the levels
+    and departments of "all", read by both.
+    """
+    people = disclosure.people_in((disclosure.ALL, scope.level or None, scope.department or None), figure)
+    return 0 < people < scope.k or scope.hides_within(disclosure.ALL, figure)
+
+
 def prompts(scope: Scope) -> Panel:
     timing = dict(PromptTiming.choices)
     several = scope.cohort_ids is None or len(scope.cohort_ids) > 1
@@ -338,14 +384,24 @@ def prompts(scope: Scope) -> Panel:
     latest = list(
         qs.select_related("cohort").annotate(**_responses(scope)).order_by("-released_at", "-pk")[:PROMPTS_SHOWN]
     )
+    siblings = _prompt_siblings(scope) or {}
+    k = scope.k
+
+    def replies(p) -> list[Cell]:
+        cells = [f.count(p.n_responses, people=p.n_responders, k=k), f.count(p.n_responders, k=k)]
+        # A prompt's figures are the same under "all cohorts" as under its cohort: one decision over the
+        # levels and departments of "all", read by both.
+        if p.pk in siblings and _hides_prompt(scope, siblings[p.pk][3]):
+            cells = [f.for_siblings(c, k) for c in cells]
+        return cells
+
     rows = [
         [
             f.text(f"{p.title} ({p.cohort.name})" if several and p.cohort else p.title),
             f.text(p.released_on.isoformat()),
             f.text(timing.get(p.timing, p.timing)),
             f.text(p.session or ""),
-            f.count(p.n_responses, people=p.n_responders, k=scope.k),
-            f.count(p.n_responders, k=scope.k),
+            *replies(p),
         ]
         for p in reversed(latest)
     ]
@@ -369,19 +425,29 @@ def prompt_timing(scope: Scope) -> Panel:
     # Released prompts per timing, and their replies, in two grouped queries (the join would multiply counts).
     released = dict(_prompts(scope).values("timing").annotate(n=Count("id")).order_by().values_list("timing", "n"))
     replies = {row["timing"]: row for row in _prompts(scope).values("timing").annotate(**_responses(scope)).order_by()}
+    siblings = _prompt_siblings(scope) or {}
+    # A timing's replies are the sum of its prompts' on the prompts panel (its latest PROMPTS_SHOWN): when
+    # one of those is hidden here, the timing is too, or the sum minus the shown prompts would give it back.
+    listed = sorted(
+        (pk for pk, p in siblings.items() if scope.cohort_ids is None or p[1] in scope.cohort_ids),
+        key=lambda pk: (siblings[pk][2], pk),
+        reverse=True,
+    )[:PROMPTS_SHOWN]
+    hiding = {siblings[pk][0] for pk in listed if _hides_prompt(scope, siblings[pk][3])}
     rows = []
     for value, label in PromptTiming.choices:
         n = released.get(value, 0)
         row = replies.get(value, {"n_responses": 0, "n_responders": 0, "min_people": 0})
         people = row["min_people"]
-        rows.append(
-            [
-                f.text(label),
-                f.count(n),
-                f.count(row["n_responses"], people=people, k=scope.k),
-                f.number(row["n_responses"] / n if n else None, people=people, k=scope.k),
-            ]
-        )
+        cells = [
+            f.count(row["n_responses"], people=people, k=scope.k),
+            f.number(row["n_responses"] / n if n else None, people=people, k=scope.k),
+        ]
+        # Replies to a timing's prompts add up across cohorts, levels and departments: hidden where the
+        # largest prompt's leaders are few, and in enough sibling selections that no sum gives it back.
+        if value in hiding or scope.hides_largest([p[3] for p in siblings.values() if p[0] == value]):
+            cells = [f.for_siblings(c, scope.k) for c in cells]
+        rows.append([f.text(label), f.count(n), *cells])
     return Panel(
         slug="prompt-timing",
         title="Prompts before and after sessions",
@@ -415,13 +481,23 @@ def team(scope: Scope) -> Panel:
     )
     found = {(row["week"], row["role"]): row for row in rows_qs}
     leaders_of: dict[date, dict] = defaultdict(lambda: defaultdict(set))
+    # The team's own figures ignore level and department: per week, the cohort options counting each
+    # team member (every cohort they contributed in, and "all"), read with the leaders' row groups.
+    team_reach: dict[date, dict] = defaultdict(lambda: defaultdict(set))
     if scope.plan is not None and scope.k:
-        for week, actor, *group in (
-            scope.everyone(DailyActor.objects.filter(day__range=(scope.first_week, scope.end), contributions__gt=0))
-            .values_list("week", "actor_id", *f.GROUP)
+        for week, actor, role, *group in (
+            scope.everyone(
+                DailyActor.objects.filter(day__range=(scope.first_week, scope.end), contributions__gt=0),
+                role=None,
+            )
+            .filter(role__in=(PersonRole.LEADER, PersonRole.TEAM))
+            .values_list("week", "actor_id", "role", *f.GROUP)
             .distinct()
         ):
-            leaders_of[week][(group[0], group[1], group[2] or "")].add(actor)
+            if role == PersonRole.TEAM:
+                team_reach[week][actor] |= {disclosure.ALL} if group[0] is None else {disclosure.ALL, group[0]}
+            else:
+                leaders_of[week][(group[0], group[1], group[2] or "")].add(actor)
     rows = []
     k = scope.k
     for week in scope.weeks():
@@ -430,9 +506,15 @@ def team(scope: Scope) -> Panel:
         rows.append(
             [
                 f.text(week.isoformat()),
-                f.count(t["contributions"], people=t["people"], k=k),
-                f.count(t["people"], k=k),
-                f.number(t["contributions"] / t["people"] if t["people"] else None, people=t["people"], k=k),
+                *f.shield_option(
+                    scope,
+                    [
+                        f.count(t["contributions"], people=t["people"], k=k),
+                        f.count(t["people"], k=k),
+                        f.number(t["contributions"] / t["people"] if t["people"] else None, people=t["people"], k=k),
+                    ],
+                    team_reach[week].values(),
+                ),
                 *f.shield(
                     scope,
                     [

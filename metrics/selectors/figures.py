@@ -63,6 +63,14 @@ def shield(scope, cells: list[Cell], *figures: dict) -> list[Cell]:
     return [for_siblings(c, scope.k) for c in cells]
 
 
+def shield_option(scope, cells: list[Cell], reach) -> list[Cell]:
+    """``cells`` of a figure that ignores level and department, hidden where the plan hides it across cohort
+    options (``Plan.hidden_options``; ``reach``: the options counting each person behind it)."""
+    if not scope.hides_option(reach):
+        return cells
+    return [for_siblings(c, scope.k) for c in cells]
+
+
 def protect(cells: list[Cell], k: int) -> list[Cell]:
     """Cells that add up to a total shown elsewhere: see ``metrics.disclosure.partition``."""
     return partition(cells, k)

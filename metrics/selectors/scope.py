@@ -54,6 +54,30 @@ class Scope:
             return False
         return self.plan.hides(figures, self.cohort_ids, self.level, self.department)
 
+    def hides_within(self, option, *figures: dict) -> bool:
+        """Must this selection hide a figure only ``option``'s selections show, the same value under every
+        option showing it (one prompt's replies, one cohort's trends column)? ``Siblings.hidden_within``."""
+        if self.plan is None or not self.k:
+            return False
+        return self.plan.hides_within(figures, option, self.level, self.department)
+
+    def hides_largest(self, parts: list[dict]) -> bool:
+        """Must this selection hide a count of events resting on its largest part (replies to several prompts)?"""
+        if self.plan is None or not self.k:
+            return False
+        return self.plan.hides_largest(parts, self.cohort_ids, self.level, self.department)
+
+    def hides_option(self, reach) -> bool:
+        """Must this selection hide a figure that ignores level and department (``Plan.hidden_options``)?
+
+        ``reach``: for each person behind the figure, the cohort options (``disclosure.ALL``, cohort ids)
+        whose figure counts them.
+        """
+        if self.plan is None or not self.k:
+            return False
+        option = self.plan.option_of(self.cohort_ids)
+        return option is not None and option in self.plan.hidden_options(reach)
+
     def members(self) -> list[dict]:
         """Every MemberStatus row the viewer's plan read (all selections at once), each with its ``group``."""
         rows = self.plan.members if self.plan is not None else []

@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from django.db.models import Avg, Count, F, Q
 
+from .. import disclosure
 from ..models import MemberStatus, SurveyInfo, SurveyItemInfo, SurveyScore
 from . import figures as f
 from .figures import Panel, Series
@@ -177,12 +178,26 @@ def survey_distribution(scope: Scope) -> Panel:
 def diagnostic(scope: Scope) -> Panel:
     survey_id = scope.diagnostic_id
     items = _items(survey_id)
+    plan = scope.plan if scope.k else None
+    # With a plan, every answer the viewer may see (all selections at once, for the decision across cohort
+    # options below); this selection's are those of its cohorts, or of no cohort.
+    cohorts = scope.cohort_ids if plan is None else plan.all_cohorts
     qs = SurveyScore.objects.filter(survey_id=survey_id or 0)
-    if scope.cohort_ids is not None:
-        qs = qs.filter(Q(cohort_id__in=scope.cohort_ids) | Q(cohort_id__isnull=True))
+    if cohorts is not None:
+        qs = qs.filter(Q(cohort_id__in=cohorts) | Q(cohort_id__isnull=True))
+    every_option = plan.cohort_options() if plan is not None else []
     themes: dict[str, dict] = defaultdict(lambda: {"before": [], "after": [], "b_people": set(), "a_people": set()})
-    for actor_id, key, before, after in qs.values_list("actor_id", "item_key", "before", "after"):
+    # Per theme and round: the cohort options counting each person (answers of no cohort count in every one).
+    reach: dict[tuple[str, str], dict] = defaultdict(lambda: defaultdict(set))
+    answers = qs.values_list("actor_id", "cohort_id", "item_key", "before", "after")
+    for actor_id, cohort_id, key, before, after in answers:
         theme = (items[key].theme if key in items else "") or "Other"
+        options = set(every_option) if cohort_id is None else {disclosure.ALL, cohort_id}
+        for round_, score in (("before", before), ("after", after)):
+            if score is not None:
+                reach[(theme, round_)][actor_id] |= options
+        if not (cohort_id is None or scope.cohort_ids is None or cohort_id in scope.cohort_ids):
+            continue
         entry = themes[theme]
         if before is not None:
             entry["before"].append(before)
@@ -197,10 +212,26 @@ def diagnostic(scope: Scope) -> Panel:
         rows.append(
             [
                 f.text(theme),
-                f.number(sum(e["before"]) / len(e["before"]) if e["before"] else None, people=len(e["b_people"]), k=k),
-                f.count(len(e["b_people"]), k=k),
-                f.number(sum(e["after"]) / len(e["after"]) if e["after"] else None, people=len(e["a_people"]), k=k),
-                f.count(len(e["a_people"]), k=k),
+                *f.shield_option(
+                    scope,
+                    [
+                        f.number(
+                            sum(e["before"]) / len(e["before"]) if e["before"] else None, people=len(e["b_people"]), k=k
+                        ),
+                        f.count(len(e["b_people"]), k=k),
+                    ],
+                    reach[(theme, "before")].values(),
+                ),
+                *f.shield_option(
+                    scope,
+                    [
+                        f.number(
+                            sum(e["after"]) / len(e["after"]) if e["after"] else None, people=len(e["a_people"]), k=k
+                        ),
+                        f.count(len(e["a_people"]), k=k),
+                    ],
+                    reach[(theme, "after")].values(),
+                ),
             ]
         )
     return Panel(

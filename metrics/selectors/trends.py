@@ -210,10 +210,12 @@ def readiness_by_activity(scope: Scope) -> Panel:
 COHORT_WEEKS = 26  # half a year of weeks since start: longer than any programme
 
 
-def _cohorts(scope: Scope) -> list[Cohort]:
+def _cohorts(scope: Scope, *, every: bool = False) -> list[Cohort]:
+    """Cohorts with a whole week done by the end date: the scope's, or (``every``) those of the plan's "all"."""
     qs = Cohort.objects.filter(starts_on__lte=scope.end - timedelta(days=6)).order_by("starts_on", "name")
-    if scope.cohort_ids is not None:
-        qs = qs.filter(pk__in=scope.cohort_ids)
+    ids = scope.plan.all_cohorts if every and scope.plan is not None else scope.cohort_ids
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
     return list(qs)
 
 
@@ -222,31 +224,29 @@ def _weeks_done(cohort: Cohort, end: date) -> int:
     return min(COHORT_WEEKS, ((end - cohort.starts_on).days + 1) // 7)
 
 
-def _member_filter(scope: Scope) -> Q:
-    q = Q(actor__isnull=False)
-    if scope.level:
-        q &= Q(management_level=scope.level)
-    if scope.department:
-        q &= Q(department=scope.department)
-    return q
+Groups = dict[tuple, set[int]]  # people per row group: (cohort, current level, current department)
 
 
-def cohort_weeks(scope: Scope, cohorts: list[Cohort]) -> tuple[dict, dict]:
-    """Members who had joined by the end of each week since start, and how many of them were active / contributed.
+def cohort_people(scope: Scope, cohorts: list[Cohort]) -> tuple[dict[tuple[int, int], Groups], dict]:
+    """Per (cohort, week since start): its members who had joined by the end of the week, and those of them
+    active / contributing that week, as people per row group, over every level and department at once.
 
-    Two queries: the members (population size) and one grouped read of the person-day table, with
-    each row's week since its cohort's start worked out in SQL.
+    Two queries: the members (with their current level and department) and one read of the person-day
+    table grouped by cohort, week since start (worked out in SQL) and person. Every selection's figures,
+    and the decisions across sibling selections, are sums over these groups.
     """
-    members: dict[tuple[int, int], int] = defaultdict(int)
-    joined = MemberStatus.objects.filter(_member_filter(scope), cohort__in=cohorts).values_list(
-        "cohort_id", "joined_on"
-    )
     by_cohort = {c.pk: c for c in cohorts}
-    for cohort_id, joined_on in joined:
+    members: dict[tuple[int, int], Groups] = defaultdict(lambda: defaultdict(set))
+    group_of: dict[tuple[int, int], tuple] = {}
+    joined = MemberStatus.objects.filter(actor__isnull=False, cohort__in=cohorts).values_list(
+        "cohort_id", "actor_id", "joined_on", "management_level", "department"
+    )
+    for cohort_id, actor_id, joined_on, level, department in joined:
         cohort = by_cohort[cohort_id]
+        group = group_of[(cohort_id, actor_id)] = (cohort_id, level, department or "")
         for week in range(1, _weeks_done(cohort, scope.end) + 1):
             if joined_on is None or joined_on <= cohort.starts_on + timedelta(days=7 * week - 1):
-                members[(cohort_id, week)] += 1
+                members[(cohort_id, week)][group].add(actor_id)
     whens, ranges = [], Q()
     for cohort in cohorts:
         weeks = _weeks_done(cohort, scope.end)
@@ -258,25 +258,39 @@ def cohort_weeks(scope: Scope, cohorts: list[Cohort]) -> tuple[dict, dict]:
         for week in range(1, weeks + 1):
             first = cohort.starts_on + timedelta(days=7 * (week - 1))
             whens.append(When(cohort_id=cohort.pk, day__range=(first, first + timedelta(days=6)), then=Value(week)))
-    found: dict[tuple[int, int], dict] = {}
+    found: dict[tuple[int, int], dict[str, Groups]] = defaultdict(
+        lambda: {"active": defaultdict(set), "contributors": defaultdict(set)}
+    )
     if whens:
         # Only the cohort's members who had joined by that day, by their current level and department:
         # everyone counted is in the denominator, so a share cannot pass 100 %.
         member = MemberStatus.objects.filter(
-            _member_filter(scope), cohort_id=OuterRef("cohort_id"), actor_id=OuterRef("actor_id")
+            actor__isnull=False, cohort_id=OuterRef("cohort_id"), actor_id=OuterRef("actor_id")
         ).filter(Q(joined_on__lte=OuterRef("day")) | Q(joined_on__isnull=True))
         rows = (
             DailyActor.objects.filter(ranges, Exists(member), role=PersonRole.LEADER)
             .annotate(since=Case(*whens, output_field=IntegerField()))
-            .values("cohort_id", "since")
-            .annotate(
-                active=Count("actor_id", distinct=True, filter=Q(actions__gt=0)),
-                contributors=Count("actor_id", distinct=True, filter=Q(contributions__gt=0)),
-            )
+            .values_list("cohort_id", "since", "actor_id")
+            .annotate(actions=Sum("actions"), contributions=Sum("contributions"))
             .order_by()
         )
-        found = {(row["cohort_id"], row["since"]): dict(row) for row in rows}
+        for cohort_id, since, actor_id, actions, contributions in rows:
+            if (cohort_id, actor_id) not in group_of:
+                continue
+            if actions:
+                found[(cohort_id, since)]["active"][group_of[(cohort_id, actor_id)]].add(actor_id)
+            if contributions:
+                found[(cohort_id, since)]["contributors"][group_of[(cohort_id, actor_id)]].add(actor_id)
     return members, found
+
+
+def _in_scope(scope: Scope, groups: Groups) -> int:
+    """People of the groups the scope's level and department select."""
+    return sum(
+        len(people)
+        for (_, level, department), people in groups.items()
+        if (not scope.level or level == scope.level) and (not scope.department or department == scope.department)
+    )
 
 
 NOT_REACHED = "not reached yet"
@@ -299,36 +313,55 @@ COHORT_FIGURES = {
 
 def _cohort_panel(slug: str, scope: Scope) -> Panel:
     title, question, key, verb = COHORT_FIGURES[slug]
-    cohorts = _cohorts(scope)
-    shown = [
-        c for c in cohorts if scope.plan is None or scope.plan.shows(frozenset({c.pk}), scope.level, scope.department)
-    ]
-    members, found = cohort_weeks(scope, shown)
+    plan = scope.plan if scope.k else None
+    # The cells of "all cohorts" (its row of every cohort) decide every option's: a cohort's cell reads the
+    # same under "all cohorts" as under the cohort alone, or one page would show what the other hides.
+    row_cohorts = _cohorts(scope, every=plan is not None)
+    cohorts = [c for c in row_cohorts if scope.cohort_ids is None or c.pk in scope.cohort_ids]
+
+    def offered(cohort_list: list[Cohort]) -> list[Cohort]:
+        return [c for c in cohort_list if plan is None or plan.shows(frozenset({c.pk}), scope.level, scope.department)]
+
+    shown, row_shown = offered(cohorts), offered(row_cohorts)
+    if plan is not None:  # both panels read every cohort's people once per request
+        members_of, found = plan.memo(
+            ("cohort-people", scope.end, tuple(c.pk for c in row_cohorts)), lambda: cohort_people(scope, row_cohorts)
+        )
+    else:
+        members_of, found = cohort_people(scope, shown)
+    members = {key: _in_scope(scope, groups) for key, groups in members_of.items()}
     k = scope.k
     weeks = max((_weeks_done(c, scope.end) for c in cohorts), default=0)
     rows = []
     for week in range(1, weeks + 1):
         counts: list[Cell] = []
-        for cohort in shown:
+        for cohort in row_shown:
             if week > _weeks_done(cohort, scope.end):
                 counts.append(Cell(None, NOT_REACHED))
                 continue
-            n = found.get((cohort.pk, week), {}).get(key, 0)
+            counted = found[(cohort.pk, week)][key] if (cohort.pk, week) in found else {}
+            n = _in_scope(scope, counted)
             # Members minus those counted = those not counted: hidden with them when they are few.
-            counts.append(f.part_of(f.count(n, k=k), members.get((cohort.pk, week), 0), k))
+            cell = f.part_of(f.count(n, k=k), members.get((cohort.pk, week), 0), k)
+            # The cohort's column is the same under "all cohorts" as under the cohort: one decision over
+            # the cohort's levels and departments, for those counted and those not.
+            everyone = members_of.get((cohort.pk, week), {})
+            others = {group: people - counted.get(group, set()) for group, people in everyone.items()}
+            if scope.hides_within(cohort.pk, counted, others):
+                cell = f.for_siblings(cell, k)
+            counts.append(cell)
         # The cohorts of one row are hidden together until they describe 0 or at least k people.
-        counts = f.partition(counts, k)
-        cells = iter(counts)
+        cell_of = dict(zip((c.pk for c in row_shown), f.partition(counts, k), strict=True))
         row = [f.text(f"Week {week}")]
         for cohort in cohorts:
             if cohort not in shown:
                 row += [f.withheld(scope.plan, frozenset({cohort.pk}), scope.level, scope.department)] * 2
                 continue
-            cell = next(cells)
+            cell = cell_of[cohort.pk]
             if cell.text == NOT_REACHED:
                 row += [cell, cell]
                 continue
-            n = found.get((cohort.pk, week), {}).get(key, 0)
+            n = _in_scope(scope, found[(cohort.pk, week)][key]) if (cohort.pk, week) in found else 0
             whole = members.get((cohort.pk, week), 0)
             row += [cell, f.hide_like(f.percent(n, whole, people=n, k=k), cell)]
         rows.append(row)
