@@ -284,6 +284,39 @@ def cohort_people(scope: Scope, cohorts: list[Cohort]) -> tuple[dict[tuple[int, 
     return members, found
 
 
+def dashboard_weeks(scope: Scope, cohorts: list[Cohort]) -> dict[date, dict[str, list[dict]]]:
+    """Per calendar week a cohort starting on a Monday shares with the dashboard: the figures (per row group,
+    every selection at once) from which the dashboard decides its weekly active people and its contributors
+    and readers across sibling selections (``adoption.active_people``, ``adoption.contributors_and_readers``).
+
+    One query. Such a cohort's week 1, 2, 3 ... are calendar weeks, so its cells here and the dashboard's
+    for its selections are the same figures: the trends page hides what either decision hides, so it never
+    shows a cell the dashboard hides to protect a smaller group.
+    """
+    mondays = [c for c in cohorts if c.starts_on.weekday() == 0 and _weeks_done(c, scope.end)]
+    if scope.plan is None or not scope.k or not mondays:
+        return {}
+    first = min(c.starts_on for c in mondays)
+    last = max(c.starts_on + timedelta(days=7 * _weeks_done(c, scope.end) - 1) for c in mondays)
+    active: dict[date, Groups] = defaultdict(lambda: defaultdict(set))
+    writers: dict[date, dict] = defaultdict(lambda: defaultdict(int))
+    readers: dict[date, dict] = defaultdict(lambda: defaultdict(int))
+    rows = (
+        scope.everyone(DailyActor.objects.filter(day__range=(first, last), actions__gt=0))
+        .values_list("week", "actor_id", *f.GROUP)
+        .annotate(contributions=Sum("contributions"))
+        .order_by()
+    )
+    for week, actor_id, cohort_id, level, department, contributions in rows:
+        group = (cohort_id, level, department or "")
+        active[week][group].add(actor_id)
+        (writers if contributions else readers)[week][group] += 1
+    return {
+        week: {"active": [active[week]], "contributors": [writers[week], readers[week]]}
+        for week in active.keys() | writers.keys()
+    }
+
+
 def _in_scope(scope: Scope, groups: Groups) -> int:
     """People of the groups the scope's level and department select."""
     return sum(
@@ -330,6 +363,19 @@ def _cohort_panel(slug: str, scope: Scope) -> Panel:
     else:
         members_of, found = cohort_people(scope, shown)
     members = {key: _in_scope(scope, groups) for key, groups in members_of.items()}
+    calendar: dict = {}
+    if plan is not None:
+        memo_key = ("dashboard-weeks", scope.end, tuple(c.pk for c in row_cohorts))
+        calendar = plan.memo(memo_key, lambda: dashboard_weeks(scope, row_cohorts))
+
+    def dashboard_hides(cohort: Cohort, week: int) -> bool:
+        """Does the dashboard hide this cohort's figure for the same calendar week, in this selection?"""
+        if plan is None or cohort.starts_on.weekday() != 0:
+            return False
+        figures = calendar.get(cohort.starts_on + timedelta(days=7 * (week - 1)), {}).get(key)
+        selection = (cohort.pk, scope.level or None, scope.department or None)
+        return bool(figures) and selection in plan.siblings.hidden(figures)
+
     k = scope.k
     weeks = max((_weeks_done(c, scope.end) for c in cohorts), default=0)
     rows = []
@@ -347,7 +393,7 @@ def _cohort_panel(slug: str, scope: Scope) -> Panel:
             # the cohort's levels and departments, for those counted and those not.
             everyone = members_of.get((cohort.pk, week), {})
             others = {group: people - counted.get(group, set()) for group, people in everyone.items()}
-            if scope.hides_within(cohort.pk, counted, others):
+            if scope.hides_within(cohort.pk, counted, others) or dashboard_hides(cohort, week):
                 cell = f.for_siblings(cell, k)
             counts.append(cell)
         # The cohorts of one row are hidden together until they describe 0 or at least k people.

@@ -21,7 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from metrics import disclosure
 from metrics.models import Activity
 from metrics.rollup import rollup_run
-from metrics.selectors import engagement, surveys, trends
+from metrics.selectors import adoption, engagement, surveys, trends
 from metrics.selectors.scope import Scope
 from portal.people.models import Cohort, Membership
 from tests.factories import ActivityFactory, CohortFactory, facilitator_of, member_of
@@ -96,6 +96,7 @@ def switch_off_siblings(monkeypatch) -> None:
     monkeypatch.setattr("metrics.selectors.scope.Scope.hides_largest", lambda self, parts: False)
     monkeypatch.setattr("metrics.selectors.scope.Scope.hides_option", lambda self, reach: False)
     monkeypatch.setattr(engagement, "_hides_prompt", lambda scope, figure: False)
+    monkeypatch.setattr(trends, "dashboard_weeks", lambda scope, cohorts: {})
 
 
 def leaders_with(level, department) -> dict:
@@ -465,6 +466,58 @@ def test_the_trends_attack_finds_the_hole_without_the_sibling_decision(trends_or
     assert ("cohort-active", "Week 1", f"{trends_org[0].name}: members active") in {key for key, _ in found}
 
 
+def dashboard_panels(scope):
+    return [adoption.active_people(scope), adoption.contributors_and_readers(scope)]
+
+
+# (trends panel, its column's verb) -> (dashboard panel, column): the same figure for a Monday-starting cohort.
+SAME_FIGURE = {
+    ("cohort-active", "active"): ("active", "Weekly active"),
+    ("cohort-contributors", "contributed"): ("contributors", "Contributors"),
+}
+
+
+def cross_page_attacks(plan, cohort: Cohort, weeks=2, start=START, end=END, built=None) -> tuple[list, int]:
+    """A cell hidden as too few on either page that is a sum/difference of the cohort's selections showing
+    the same figure on either page (trends: week n since start; dashboard: the same calendar week)."""
+    people, facts = truth()
+    trend_pages, board = built or (
+        pages(plan, cohort_panels, start=start, end=end),
+        pages(plan, dashboard_panels, start=start, end=end),
+    )
+    selections_of = [s for s in trend_pages.keys() | board.keys() if s[0] == cohort.pk]
+    found, small_seen = [], 0
+    for (slug, verb), (board_slug, column) in SAME_FIGURE.items():
+        for week in range(1, weeks + 1):
+            trend_key = (slug, f"Week {week}", f"{cohort.name}: members {verb}")
+            board_key = (board_slug, (cohort.starts_on + timedelta(days=7 * (week - 1))).isoformat(), column)
+            shown, small = [], []
+            for selection in selections_of:
+                cells = [
+                    c
+                    for c in (trend_pages.get(selection, {}).get(trend_key), board.get(selection, {}).get(board_key))
+                    if c
+                ]
+                if any(not c.suppressed and c.value is not None for c in cells):
+                    shown.append(selection)
+                elif any(c.text.startswith("hidden (fewer than") for c in cells):
+                    small.append(selection)
+            small_seen += len(small)
+            span = Span([dict.fromkeys(members_of(people, facts, *s), 1) for s in shown])
+            found += [(trend_key, s) for s in small if span.contains(dict.fromkeys(members_of(people, facts, *s), 1))]
+    return found, small_seen
+
+
+@pytest.mark.django_db
+def test_a_hidden_week_cannot_be_worked_out_by_mixing_the_trends_page_and_the_dashboard(trends_org):
+    """A starts on a Monday, so its week 1 is the dashboard's week of 2 March: the 3 senior executives must
+    stay hidden whatever mix of the two pages' figures for A's levels an analyst subtracts."""
+    plan = disclosure.plan_for(None, k=K)
+    found, small_seen = cross_page_attacks(plan, trends_org[0])
+    assert small_seen  # the 3 are hidden as too few on both pages
+    assert found == []
+
+
 # ------------------------------------------------------------------ the checker's random organisations
 def random_pages(plan, first=date(2026, 3, 2), last=date(2026, 4, 26)):
     Cohort.objects.update(starts_on=first)
@@ -485,3 +538,7 @@ def test_no_prompt_or_side_by_side_cell_is_recoverable_in_a_random_organisation(
     assert any(c.suppressed for cells in trend_pages.values() for c in cells.values())
     assert recoverable(prompt_pages, prompt_vectors(plan.cohorts)) == []
     assert recoverable(trend_pages, trends_vectors(names)) == []
+    # Every cohort starts on Monday 2 March: its weeks are the dashboard's calendar weeks.
+    built = (trend_pages, pages(plan, dashboard_panels, start=date(2026, 3, 2), end=date(2026, 4, 26)))
+    for cohort in Cohort.objects.filter(pk__in=plan.cohorts):
+        assert cross_page_attacks(plan, cohort, weeks=8, built=built)[0] == []
