@@ -19,6 +19,7 @@ from django.template.defaultfilters import date as date_filter
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from portal.people.models import ManagementLevel, Profile
 
@@ -294,6 +295,12 @@ def reaction_row(post: Any) -> dict:
 _LEVEL_LABELS = dict(ManagementLevel.choices)
 
 
+@lru_cache(maxsize=4096)
+def _when(moment, language: str | None) -> str:
+    """A post's date as the page shows it; the same moments come back on every request (issue 13)."""
+    return date_filter(moment, "j M Y, H:i")
+
+
 def _initials(name: str) -> str:
     """Profile.initials (the model's own rule), from the display name or e-mail address already loaded."""
     return Profile.initials.fget(SimpleNamespace(display_name=name, user=SimpleNamespace(email=name)))  # type: ignore[attr-defined]
@@ -340,7 +347,7 @@ def post_rows(page: TopicPage, user, *, saved_ids: set[int], muted_people: set[i
             "level": level if author else None,
             "level_label": _LEVEL_LABELS.get(level, "") if author and level else "",
             "iso": post.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ"),
-            "when": date_filter(post.created_at, "j M Y, H:i"),
+            "when": _when(post.created_at, get_language()),
             "edited": bool(post.edit_count and post.show_body),
             "reply_to": None,
             "accepted": post.is_accepted,
