@@ -8,7 +8,8 @@ Guarantees:
 - what differs per request is never cached: the CSRF token, the form's fresh idempotency key
   (``client_key``), the reader's draft text (escaped as the textarea would) and its "Draft restored" note;
 - what the cached markup depends on is its key: the board (id and slug: the mention and coach URLs), the
-  topic and the process's templates and settings. Under DEBUG nothing is kept (templates may change).
+  topic, the composer's settings (post length, autosave interval), the script prefix and the language; the
+  templates are the process's own. Under DEBUG nothing is kept (templates may change).
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from collections import OrderedDict
 from django.conf import settings
 from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from ..forms import ReplyForm
 
@@ -63,7 +65,15 @@ def _render(topic, *, body: str, client_key: str, csrf_token: str, draft=None) -
 
 def _marked(topic) -> str | None:
     """The composer with marks where the per-request parts go; None when a mark is not found exactly once."""
-    key = (topic.pk, topic.board_id, topic.board.slug)
+    key = (
+        topic.pk,
+        topic.board_id,
+        topic.board.slug,
+        settings.FORUM_POST_MAX_CHARS,
+        settings.FORUM_DRAFT_AUTOSAVE_SECONDS,
+        get_script_prefix(),
+        get_language(),
+    )
     html = _kept.get(key)
     if html is None:
         html = _render(topic, body=_BODY, client_key=_KEY, csrf_token=_CSRF)

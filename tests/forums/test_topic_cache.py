@@ -158,3 +158,10 @@ def test_a_topic_of_another_cohort_is_not_found(client, topic, other_facilitator
     assert client.get(theirs.get_absolute_url()).status_code == 200
     client.force_login(leader)
     assert client.get(theirs.get_absolute_url()).status_code == 404
+
+
+def test_the_kept_composer_follows_its_settings(client, topic, leader, settings):
+    client.force_login(leader)
+    assert "Up to 20000 characters." in client.get(topic.get_absolute_url()).content.decode()
+    settings.FORUM_POST_MAX_CHARS = 1234
+    assert "Up to 1234 characters." in client.get(topic.get_absolute_url()).content.decode()
