@@ -14,6 +14,7 @@ Guarantees:
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections import OrderedDict
 
@@ -34,6 +35,7 @@ _BODY = "ks0body0mark0e81c6a"
 _DRAFT_EMPTY = 'data-draft-status aria-live="polite"></p>'
 _KEEP = 512  # topics per process
 _kept: OrderedDict[tuple, str] = OrderedDict()
+_lock = threading.Lock()
 
 
 def composer_context(board, **extra) -> dict:
@@ -81,11 +83,14 @@ def _marked(topic) -> str | None:
             return None
         if settings.DEBUG:
             return html
-        _kept[key] = html
-        if len(_kept) > _KEEP:
-            _kept.popitem(last=False)
+        with _lock:  # threaded servers: one writer at a time
+            _kept[key] = html
+            if len(_kept) > _KEEP:
+                _kept.popitem(last=False)
     else:
-        _kept.move_to_end(key)
+        with _lock:
+            if key in _kept:
+                _kept.move_to_end(key)
     return html
 
 
