@@ -12,6 +12,7 @@ from django.urls import reverse
 from ..models import Bookmark, Draft, Mute, Topic
 from ..personal import DraftItem, draft_sources, saveables
 from ..text import readable_text
+from ._prepared import prepared
 
 EXCERPT_CHARS = 200
 
@@ -139,32 +140,39 @@ class TopicReaderState:
     poll_id: int | None
     saved_post_ids: set[int]
     mutes: Mutes
+    flagged_post_ids: set[int]  # posts with an open flag of the reader's (anywhere: a person has few)
 
 
 def topic_reader_state(user, topic) -> TopicReaderState:
     """What the topic page needs about the reader's own choices, in ONE query (a UNION): which posts they
-    saved, which topics and people they muted, and whether the topic has a poll (loaded only if so)."""
+    saved or flagged (open flags), which topics and people they muted, and whether the topic has a poll
+    (loaded only if so)."""
     from django.db.models import CharField, F, Value
 
-    from ..models import Poll, Post
+    from ..models import Flag, Poll, Post
 
     def tagged(qs, tag: str, column: str):
         return qs.order_by().annotate(k=Value(tag, output_field=CharField()), i=F(column)).values_list("k", "i")
 
-    polls = tagged(Poll.objects.filter(topic=topic), "q", "pk")
-    if not getattr(user, "is_authenticated", False):
-        rows = list(polls)
-    else:
-        post_type = ContentType.objects.get_for_model(Post).pk
-        rows = list(
-            polls.union(
-                tagged(Bookmark.objects.filter(user=user, content_type_id=post_type), "s", "object_id"),
-                tagged(Mute.objects.filter(user=user, topic__isnull=False), "t", "topic_id"),
-                tagged(Mute.objects.filter(user=user, person__isnull=False), "p", "person_id"),
-                all=True,
-            )
+    def union(topic_id, user_id, post_type):
+        return tagged(Poll.objects.filter(topic_id=topic_id), "q", "pk").union(
+            tagged(Bookmark.objects.filter(user_id=user_id, content_type_id=post_type), "s", "object_id"),
+            tagged(Mute.objects.filter(user_id=user_id, topic__isnull=False), "t", "topic_id"),
+            tagged(Mute.objects.filter(user_id=user_id, person__isnull=False), "p", "person_id"),
+            tagged(
+                Flag.objects.filter(flagger_id=user_id, content_type_id=post_type, status=Flag.Status.OPEN),
+                "f",
+                "object_id",
+            ),
+            all=True,
         )
-    state = TopicReaderState(poll_id=None, saved_post_ids=set(), mutes=Mutes(set(), set()))
+
+    if not getattr(user, "is_authenticated", False):
+        rows = list(tagged(Poll.objects.filter(topic=topic), "q", "pk"))
+    else:  # issue 13: compiled once per thread (forums.selectors._prepared)
+        post_type = ContentType.objects.get_for_model(Post).pk
+        rows = prepared("forums:reader-state", union, topic.pk, user.pk, post_type)
+    state = TopicReaderState(poll_id=None, saved_post_ids=set(), mutes=Mutes(set(), set()), flagged_post_ids=set())
     for kind, pk in rows:
         if kind == "q":
             state.poll_id = pk
@@ -172,6 +180,8 @@ def topic_reader_state(user, topic) -> TopicReaderState:
             state.saved_post_ids.add(pk)
         elif kind == "t":
             state.mutes.topics.add(pk)
+        elif kind == "f":
+            state.flagged_post_ids.add(pk)
         else:
             state.mutes.people.add(pk)
     return state

@@ -7,6 +7,8 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import UTC
+from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any, cast
 
 from django.conf import settings
@@ -14,13 +16,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 from django.template.defaultfilters import date as date_filter
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from portal.people.models import ManagementLevel, Profile
 
 from .. import permissions
-from ..models import Draft, Flag, Post, PostRevision, Reaction, ReadState, Topic, Watch
+from ..models import Board, Draft, Flag, Post, PostRevision, Reaction, ReadState, Topic, Watch
 from ..text import readable_text
+from ._prepared import prepared
 
 
 @dataclass
@@ -32,10 +38,62 @@ class ReactionSummary:
     mine: bool
 
 
+# The columns of a topic page's posts, loaded as plain values (issue 13: building ~120 model instances a page,
+# posts, their authors and the posts they answer with theirs, was a large share of its CPU).
+_POST_COLUMNS = (
+    "pk",
+    "number",
+    "body",
+    "hidden_reason",
+    "created_at",
+    "edit_count",
+    "deleted_at",
+    "deleted_by_id",
+    "hidden_at",
+    "hidden_by_id",
+    "author_id",
+    "reply_to_id",
+    "author__email",
+    "author__profile__display_name",
+    "author__profile__job_title",
+    "author__profile__management_level",
+    "author__profile__avatar_thumb",
+    "reply_to__number",
+    "reply_to__deleted_at",
+    "reply_to__hidden_at",
+    "reply_to__author_id",
+    "reply_to__author__email",
+    "reply_to__author__profile__display_name",
+)
+_POST_NAMES = tuple(column.replace("__", "_") for column in _POST_COLUMNS)
+
+
+class PagePost:
+    """One post of a topic page as plain values: the Post fields the page shows under their own names (so
+    forums.permissions takes it like a Post), its author's and its reply target's as ``author_…`` and
+    ``reply_to_…``, and what topic_page attaches (``topic``, ``show_body``, ``can_edit``, ``reaction_summary`` …)."""
+
+    topic: Topic
+
+    def __init__(self, row: tuple):
+        self.__dict__.update(zip(_POST_NAMES, row, strict=True))
+
+    def __getattr__(self, name: str) -> Any:  # reached only for names neither loaded nor attached
+        raise AttributeError(name)
+
+    @property
+    def is_removed(self) -> bool:
+        return self.deleted_at is not None or self.hidden_at is not None
+
+    @property
+    def reply_to_is_removed(self) -> bool:
+        return self.reply_to_deleted_at is not None or self.reply_to_hidden_at is not None
+
+
 @dataclass
 class TopicPage:
     topic: Topic
-    posts: list[Post]
+    posts: list[Any]  # PagePost
     page: int
     num_pages: int
     moderator: bool
@@ -85,6 +143,47 @@ def visible_topic(user, topic_id: int) -> Topic:
     return topic
 
 
+_TOPIC_FIELDS = [f.attname for f in Topic._meta.concrete_fields]
+_BOARD_FIELDS = [f.attname for f in Board._meta.concrete_fields]
+
+
+def _page_topic(topic_id, user_id):
+    return (
+        Topic.objects.filter(pk=topic_id)
+        .annotate(
+            my_last_read=Subquery(
+                ReadState.objects.filter(user_id=user_id, topic=OuterRef("pk")).values("last_read_number")[:1]
+            ),
+            my_watching=Exists(Watch.objects.filter(user_id=user_id, topic=OuterRef("pk"), watching=True)),
+        )
+        .values_list(*_TOPIC_FIELDS, *(f"board__{name}" for name in _BOARD_FIELDS), "my_last_read", "my_watching")
+    )
+
+
+def page_topic(user, topic_id: int) -> Topic:
+    """visible_topic for the topic page (issue 13): the topic, its board, the reader's position and watch from
+    SQL compiled once (forums.selectors._prepared), and the accepted answer with its author only when there is one.
+
+    Guarantees: Http404 exactly when visible_topic raises it; the topic carries ``board``, ``accepted_post``
+    (with ``author.profile``), ``my_last_read`` and ``my_watching``; other relations load when first read.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return visible_topic(user, topic_id)
+    rows = prepared("forums:page-topic", _page_topic, int(topic_id), user.pk)
+    if not rows:
+        raise Http404("No such topic.")
+    row, n, m = rows[0], len(_TOPIC_FIELDS), len(_TOPIC_FIELDS) + len(_BOARD_FIELDS)
+    topic = Topic.from_db("default", _TOPIC_FIELDS, row[:n])
+    topic.board = Board.from_db("default", _BOARD_FIELDS, row[n:m])
+    decorated = cast(Any, topic)
+    decorated.my_last_read, decorated.my_watching = row[m], row[m + 1]
+    if not permissions.can_view_topic(user, topic):
+        raise Http404("No such topic.")
+    if topic.accepted_post_id is not None:
+        topic.accepted_post = Post.objects.select_related("author__profile").filter(pk=topic.accepted_post_id).first()
+    return topic
+
+
 def summarise_reactions(post: Post, user) -> list[ReactionSummary]:
     """Count, names and the reader's own per kind, from ``post.reaction_rows`` ((user id, kind, name) in order,
     loaded by topic_page without building model instances) or else the post's prefetched reactions."""
@@ -131,11 +230,20 @@ _POST_URLS = {
 }
 
 
-def attach_urls(posts: list[Post], *, topic: Topic) -> None:
-    """Each post's links as ``post.urls`` from one reversal per URL name per page, not ~10 per post (issue 13:
-    URL reversal was a large share of the topic page's CPU)."""
+@lru_cache(maxsize=8)
+def _url_makers(script_prefix: str, urlconf: str | None) -> dict:
+    """The post links' makers, reversed once per process (per script prefix and URLconf they depend on)."""
     makers = {key: _url_maker(*spec) for key, spec in _POST_URLS.items()}
-    profile, mute = _url_maker("people:profile"), _url_maker("forums:person-mute")
+    makers["author"], makers["mute"] = _url_maker("people:profile"), _url_maker("forums:person-mute")
+    return makers
+
+
+def attach_urls(posts: list[Any], *, topic: Topic) -> None:
+    """Each post's links as ``post.urls``, built from URLs reversed once, not ~10 per post (issue 13: URL
+    reversal was a large share of the topic page's CPU)."""
+    makers = _url_makers(get_script_prefix(), get_urlconf())
+    profile, mute = makers["author"], makers["mute"]
+    makers = {key: makers[key] for key in _POST_URLS}
     reply = reverse("forums:topic-reply", args=[topic.pk])
     for post in cast("list[Any]", posts):  # urls is attached here, not declared on Post
         post.urls = {key: make(post.pk) for key, make in makers.items()}
@@ -152,7 +260,7 @@ def attach_reactions(post: Post, user) -> None:
     decorated.reaction_total = sum(r.count for r in decorated.reaction_summary)
 
 
-def decorate_posts(posts: list[Post], user, *, topic: Topic, moderator: bool, flagged_ids: set[int]) -> None:
+def decorate_posts(posts: list[Any], user, *, topic: Topic, moderator: bool, flagged_ids: set[int]) -> None:
     """Attach what the template needs to each post (booleans, summaries and links; no queries)."""
     attach_urls(posts, topic=topic)
     for post in cast("list[Any]", posts):  # the template's attributes are attached here, not declared on Post
@@ -184,6 +292,25 @@ def reaction_row(post: Any) -> dict:
     }
 
 
+_LEVEL_LABELS = dict(ManagementLevel.choices)
+
+
+@lru_cache(maxsize=4096)
+def _when(moment, language: str | None) -> str:
+    """A post's date as the page shows it; the same moments come back on every request (issue 13)."""
+    return date_filter(moment, "j M Y, H:i")
+
+
+def _initials(name: str) -> str:
+    """Profile.initials (the model's own rule), from the display name or e-mail address already loaded."""
+    return Profile.initials.fget(SimpleNamespace(display_name=name, user=SimpleNamespace(email=name)))  # type: ignore[attr-defined]
+
+
+def _avatar_url(name: str | None) -> str:
+    """What ``profile.avatar_thumb.url`` gives, from the stored file name (no Profile built)."""
+    return Profile._meta.get_field("avatar_thumb").storage.url(name) if name else ""
+
+
 def post_rows(page: TopicPage, user, *, saved_ids: set[int], muted_people: set[int]) -> list[dict]:
     """One flat dict per post with every string and flag post.html shows, computed here once (issue 13).
 
@@ -195,8 +322,9 @@ def post_rows(page: TopicPage, user, *, saved_ids: set[int], muted_people: set[i
     me = getattr(user, "pk", None)
     signed_in = bool(getattr(user, "is_authenticated", False))
     for post in cast("list[Any]", page.posts):
-        author = post.author
-        profile = author.profile if author else None
+        author = post.author_id is not None
+        name = post.author_profile_display_name or post.author_email or ""
+        level = post.author_profile_management_level
         removed = post.is_removed
         urls = post.urls
         row = {
@@ -211,15 +339,15 @@ def post_rows(page: TopicPage, user, *, saved_ids: set[int], muted_people: set[i
                 for c, on in (("removed", removed), ("accepted", post.is_accepted), ("opening", post.number == 1))
                 if on
             ),
-            "author": author.display_name if author else "",
+            "author": name,
             "author_id": post.author_id,
-            "initials": profile.initials if profile else "?",
-            "avatar": profile.avatar_thumb.url if profile and profile.avatar_thumb else "",
-            "job": profile.job_title if profile else "",
-            "level": profile.management_level if profile else None,
-            "level_label": profile.get_management_level_display() if profile and profile.management_level else "",
+            "initials": _initials(name) if author else "?",
+            "avatar": _avatar_url(post.author_profile_avatar_thumb) if author else "",
+            "job": (post.author_profile_job_title or "") if author else "",
+            "level": level if author else None,
+            "level_label": _LEVEL_LABELS.get(level, "") if author and level else "",
             "iso": post.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ"),
-            "when": date_filter(post.created_at, "j M Y, H:i"),
+            "when": _when(post.created_at, get_language()),
             "edited": bool(post.edit_count and post.show_body),
             "reply_to": None,
             "accepted": post.is_accepted,
@@ -251,12 +379,13 @@ def post_rows(page: TopicPage, user, *, saved_ids: set[int], muted_people: set[i
             "history": bool(post.edit_count),
         }
         row["more"] = row["delete"] or row["restore"] or page.moderator
-        target = post.reply_to
-        if target is not None and not target.is_removed:
+        if post.reply_to_id is not None and not post.reply_to_is_removed:
             row["reply_to"] = {
                 "url": urls["reply_to"],
-                "name": target.author.display_name if target.author else "a former member",
-                "n": target.number,
+                "name": (post.reply_to_author_profile_display_name or post.reply_to_author_email)
+                if post.reply_to_author_id is not None
+                else "a former member",
+                "n": post.reply_to_number,
             }
         if removed:
             if post.deleted_at:
@@ -272,25 +401,30 @@ def post_rows(page: TopicPage, user, *, saved_ids: set[int], muted_people: set[i
     return rows
 
 
-# Columns the topic page never shows (search text as long as the body, password hashes, biographies).
-_UNSHOWN = (
-    "search_text",
-    "client_key",
-    "author__password",
-    "author__profile__bio",
-    "reply_to__body",
-    "reply_to__search_text",
-    "reply_to__client_key",
-    "reply_to__author__password",
-    "reply_to__author__profile__bio",
-)
+def _page_posts(topic_id, first, last):
+    posts = Post.objects.filter(topic_id=topic_id, number__range=(first, last))
+    return posts.order_by("number").values_list(*_POST_COLUMNS)
 
 
-def topic_page(user, topic: Topic, *, page: int | str = 1) -> TopicPage:
+def _page_reactions(topic_id, first, last):
+    return (
+        Reaction.objects.filter(post__topic_id=topic_id, post__number__range=(first, last))
+        .order_by("created_at", "pk")
+        .values_list("post_id", "user_id", "kind", "user__profile__display_name", "user__email")
+    )
+
+
+def _page_draft(user_id, topic_id):
+    return Draft.objects.filter(user_id=user_id, topic_id=topic_id).values_list("pk", "body", "updated_at")[:1]
+
+
+def topic_page(user, topic: Topic, *, page: int | str = 1, flagged_ids: set[int] | None = None) -> TopicPage:
     """One page of a topic's posts, in order, with everything the page shows already loaded.
 
     Removed posts stay in place as placeholders (their text only for moderators, and for the author of
     a post a moderator hid). The query count does not depend on the number of posts or reactions.
+    ``flagged_ids``: the posts with the reader's open flags when the caller has them (topic_reader_state),
+    else one more query finds them.
     """
     board = topic.board
     moderator = permissions.can_moderate_board(user, board)
@@ -301,38 +435,32 @@ def topic_page(user, topic: Topic, *, page: int | str = 1) -> TopicPage:
     except (TypeError, ValueError):
         page = 1
     first, last = (page - 1) * size + 1, page * size
-    posts = list(
-        Post.objects.filter(topic=topic, number__range=(first, last))
-        .select_related("author__profile", "reply_to__author__profile")
-        .defer(*_UNSHOWN)
-        .order_by("number")
-    )
+    posts = [PagePost(row) for row in prepared("forums:page-posts", _page_posts, topic.pk, first, last)]
     if posts:  # who reacted, as plain rows (issue 13: ~70 model instances a page were a large share of its CPU)
         by_post: dict[int, list[tuple[int, str, str]]] = {p.pk: [] for p in posts}
-        reactions = (
-            Reaction.objects.filter(post__in=list(by_post))
-            .order_by("created_at")
-            .values_list("post_id", "user_id", "kind", "user__profile__display_name", "user__email")
-        )
-        for post_id, user_id, kind, name, email in reactions:
-            by_post[post_id].append((user_id, kind, name or email))
+        for post_id, user_id, kind, name, email in prepared(
+            "forums:page-reactions", _page_reactions, topic.pk, first, last
+        ):
+            if post_id in by_post:
+                by_post[post_id].append((user_id, kind, name or email))
         for post in cast("list[Any]", posts):
             post.reaction_rows = by_post[post.pk]
-    flagged_ids: set[int] = set()
     last_read = None
     watching = False
     draft = None
     can_reply = permissions.can_reply(user, topic)
-    if getattr(user, "is_authenticated", False):
-        post_type = ContentType.objects.get_for_model(Post)
-        flagged_ids = set(
-            Flag.objects.filter(
-                content_type=post_type,
-                object_id__in=[p.pk for p in posts],
-                flagger=user,
-                status=Flag.Status.OPEN,
-            ).values_list("object_id", flat=True)
-        )
+    if not getattr(user, "is_authenticated", False):
+        flagged_ids = set()
+    else:
+        if flagged_ids is None:
+            flagged_ids = set(
+                Flag.objects.filter(
+                    content_type=ContentType.objects.get_for_model(Post),
+                    object_id__in=[p.pk for p in posts],
+                    flagger=user,
+                    status=Flag.Status.OPEN,
+                ).values_list("object_id", flat=True)
+            )
         if hasattr(topic, "my_watching"):  # loaded by visible_topic
             last_read, watching = cast(Any, topic).my_last_read, cast(Any, topic).my_watching
         else:
@@ -341,7 +469,8 @@ def topic_page(user, topic: Topic, *, page: int | str = 1) -> TopicPage:
             )
             watching = Watch.objects.filter(user=user, topic=topic, watching=True).exists()
         if can_reply:
-            draft = Draft.objects.filter(user=user, topic=topic).first()
+            for pk, body, updated_at in prepared("forums:page-draft", _page_draft, user.pk, topic.pk):
+                draft = Draft(pk=pk, user=user, board_id=topic.board_id, topic=topic, body=body, updated_at=updated_at)
     decorate_posts(posts, user, topic=topic, moderator=moderator, flagged_ids=flagged_ids)
     first_unread = None
     if last_read is not None and last_read < topic.last_post_number:

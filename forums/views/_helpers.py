@@ -21,3 +21,11 @@ def visible_post(user, pk: int) -> Post:
 
 def page_param(request) -> str:
     return request.GET.get("page", "1")
+
+
+def plain_user(request):
+    """``request.user`` itself rather than its lazy wrapper: every attribute read through the wrapper costs a
+    call, and the topic page's permission checks read the user a few thousand times (issue 13)."""
+    user = request.user
+    user.pk  # noqa: B018 (loads the wrapped user)
+    return getattr(user, "_wrapped", user)

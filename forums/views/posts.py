@@ -15,8 +15,9 @@ from .. import permissions, selectors, services
 from ..forms import PostEditForm, ReasonForm
 from ..models import Post, Reaction
 from ..selectors.posts import attach_reactions, reaction_row, visible_topic
+from ._composer import composer_context
 from ._helpers import add_service_errors, visible_post
-from .topics import _composer_context, _keep_body, _with_images
+from .topics import _keep_body, _with_images
 
 
 @login_required
@@ -53,7 +54,7 @@ def post_edit(request, pk):
     return render(
         request,
         "forums/post_edit.html",
-        _composer_context(
+        composer_context(
             topic.board, form=form, topic=topic, post=post, editing_other=post.author_id != request.user.pk
         ),
         status=status,

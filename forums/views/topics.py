@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,9 +16,10 @@ from .. import permissions, selectors, services
 from ..forms import ReasonForm, ReplyForm, SlowModeForm, TopicForm, TopicMoveForm
 from ..forms_polls import PollForm
 from ..models import Draft, Post
-from ..selectors.posts import page_of, post_rows, visible_topic
+from ..selectors.posts import page_of, page_topic, post_rows, visible_topic
 from ..templatetags.post_tags import attach_cached_html
-from ._helpers import add_service_errors, page_param, visible_post
+from ._composer import composer_context, reply_composer
+from ._helpers import add_service_errors, page_param, plain_user, visible_post
 
 
 def _with_images(request, form, board) -> tuple[str, bool]:
@@ -44,16 +44,6 @@ def _keep_body(form, body: str) -> None:
     data = form.data.copy()
     data["body"] = body
     form.data = data
-
-
-def _composer_context(board, **extra) -> dict:
-    return {
-        "board": board,
-        "mention_url": reverse("forums:mention-autocomplete") + f"?board={board.slug}",
-        "max_chars": settings.FORUM_POST_MAX_CHARS,
-        "autosave_seconds": settings.FORUM_DRAFT_AUTOSAVE_SECONDS,
-        **extra,
-    }
 
 
 @login_required
@@ -89,7 +79,7 @@ def topic_create(request, slug):
     return render(
         request,
         "forums/topic_form.html",
-        _composer_context(board, form=form, draft=draft, poll_form=poll_form),
+        composer_context(board, form=form, draft=draft, poll_form=poll_form),
         status=status,
     )
 
@@ -125,34 +115,25 @@ def _create_topic(request, form, poll_form, board, body):
 
 @login_required
 def topic_detail(request, pk):
-    topic = visible_topic(request.user, pk)
-    page = selectors.topic_page(request.user, topic, page=page_param(request))
+    user = plain_user(request)
+    topic = page_topic(user, pk)
+    everyday = _everyday_context(user, topic)
+    page = selectors.topic_page(user, topic, page=page_param(request), flagged_ids=everyday.pop("flagged_post_ids"))
     if page.posts and (page.last_read is None or page.last_number_on_page > page.last_read):
-        services.read_state_mark(user=request.user, topic=topic, number=page.last_number_on_page)
-    context = {"page": page, "topic": topic, "board": topic.board, **_everyday_context(request.user, topic)}
-    context["rows"] = post_rows(
-        page, request.user, saved_ids=context["saved_post_ids"], muted_people=context["muted"].people
-    )
+        services.read_state_mark(user=user, topic=topic, number=page.last_number_on_page)
+    context = {"page": page, "topic": topic, "board": topic.board, **everyday}
+    context["rows"] = post_rows(page, user, saved_ids=context["saved_post_ids"], muted_people=context["muted"].people)
     attach_cached_html(context["rows"])
     if request.htmx and request.GET.get("fragment") == "posts":
         return render(request, "forums/partials/posts_page.html", context)
-    form = None
-    if page.can_reply:
-        initial = {"body": page.draft.body} if page.draft else {}
-        form = ReplyForm(initial=initial)
-    context.update(
-        _composer_context(
-            topic.board,
-            form=form,
-            draft=page.draft,
-            slow_mode_form=SlowModeForm(initial={"minutes": topic.slow_mode_minutes}) if page.moderator else None,
-        )
-    )
+    context["composer"] = reply_composer(request, topic, draft=page.draft) if page.can_reply else None
+    if page.moderator:
+        context["slow_mode_form"] = SlowModeForm(initial={"minutes": topic.slow_mode_minutes})
     return render(request, "forums/topic_detail.html", context)
 
 
 def _everyday_context(user, topic) -> dict:
-    """Issue 17 (feat): the reader's saved posts and mutes and whether there is a poll cost one query;
+    """Issue 17 (feat): the reader's saved and flagged posts, mutes and whether there is a poll cost one query;
     a poll, when there is one, four more."""
     from ..selectors.personal import topic_reader_state
     from ..selectors.polls import topic_poll
@@ -162,6 +143,7 @@ def _everyday_context(user, topic) -> dict:
         "poll_view": topic_poll(user, topic, poll_id=state.poll_id),
         "saved_post_ids": state.saved_post_ids,
         "muted": state.mutes,
+        "flagged_post_ids": state.flagged_post_ids,
     }
 
 
@@ -201,7 +183,7 @@ def topic_reply(request, pk):
             "A facilitator locked this topic while you were writing, so it takes no more replies. "
             "Your text is below: copy it if you would like to use it elsewhere.",
         )
-        return render(request, "forums/reply.html", _composer_context(topic.board, form=form, topic=topic), status=409)
+        return render(request, "forums/reply.html", composer_context(topic.board, form=form, topic=topic), status=409)
     board = topic.board
     reply_to = None
     if request.method == "POST":
@@ -255,7 +237,7 @@ def topic_reply(request, pk):
     return render(
         request,
         "forums/reply.html",
-        _composer_context(board, form=form, topic=topic, reply_to=reply_to),
+        composer_context(board, form=form, topic=topic, reply_to=reply_to),
         status=status,
     )
 

@@ -1,0 +1,75 @@
+"""Querysets the topic page runs on every request, compiled to SQL by Django once per thread (issue 13).
+
+Building a queryset and compiling it costs 0.4 to 1.5 ms of CPU each; running the same SQL through a cursor
+costs ≈ 0.1 ms. ``prepared(key, build)`` calls ``build`` once with stand-in values for its arguments, lets
+Django compile the queryset, remembers the SQL and where each argument went among its parameters, and from
+then on runs that SQL with the real arguments; rows come back through the queryset's own converters, so they
+are exactly what iterating the queryset gives.
+
+Guarantees:
+- the SQL is always Django's own for that queryset (nothing written by hand); it goes through the database
+  wrapper's cursor, so it is logged and counted like any query;
+- ``build`` must return a ``values_list`` queryset whose shape depends on nothing but its code (no ``__in``
+  lists, no values baked into the SQL text); every argument must reach the SQL parameters unchanged (ids and
+  numbers as given, never computed from inside ``build``). When a stand-in is not found among the parameters,
+  the queryset is simply iterated every time (correct, just not faster);
+- remembered per thread and database alias, so a compiler is never shared between threads.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connections
+from django.db.models import QuerySet
+
+_local = threading.local()
+_MISSING = object()
+# Stand-ins: integers nothing real uses (each argument gets its own).
+_STAND_IN_BASE = -7_310_000_000
+
+
+class _Plan:
+    __slots__ = ("alias", "compiler", "positions", "sql", "template")
+
+    def __init__(self, alias: str, sql: str, template: list, positions: list[tuple[int, int]], compiler):
+        self.alias, self.sql, self.template, self.positions, self.compiler = alias, sql, template, positions, compiler
+
+
+def _plan(key: str, build: Callable[..., QuerySet], arity: int):
+    plans = getattr(_local, "plans", None)
+    if plans is None:
+        plans = _local.plans = {}
+    plan = plans.get(key, _MISSING)
+    if plan is not _MISSING:
+        return plan
+    stand_ins = [_STAND_IN_BASE - i for i in range(arity)]
+    queryset = build(*stand_ins)
+    compiler = queryset.query.get_compiler(queryset.db)
+    sql, params = compiler.as_sql()
+    params = list(params)
+    positions: list[tuple[int, int]] = []
+    for argument, stand_in in enumerate(stand_ins):
+        found = [i for i, value in enumerate(params) if value == stand_in]
+        if not found:
+            plans[key] = None
+            return None
+        positions.extend((i, argument) for i in found)
+    plan = plans[key] = _Plan(queryset.db, sql, params, positions, compiler)
+    return plan
+
+
+def prepared(key: str, build: Callable[..., QuerySet], *args: Any) -> list[tuple]:
+    """The rows of ``build(*args)`` (a values_list queryset), from SQL compiled once per thread under ``key``."""
+    plan = _plan(key, build, len(args))
+    if plan is None:
+        return list(build(*args))
+    params = list(plan.template)
+    for position, argument in plan.positions:
+        params[position] = args[argument]
+    with connections[plan.alias].cursor() as cursor:
+        cursor.execute(plan.sql, params)
+        rows = cursor.fetchall()
+    return list(plan.compiler.results_iter(results=[rows], tuple_expected=True))
