@@ -83,7 +83,7 @@ def main() -> None:
         for _ in range(n):
             client.get(url)
         profiler.disable()
-        profiler.dump_stats(os.environ.get("PROFILE_OUT", "/tmp/topic_page.prof"))
+        profiler.dump_stats(os.environ.get("PROFILE_OUT", "var/topic_page.prof"))
         stats = pstats.Stats(profiler).sort_stats("cumulative")
         stats.print_stats(60)
         stats.sort_stats("tottime").print_stats(30)

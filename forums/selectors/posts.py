@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 from django.template.defaultfilters import date as date_filter
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -296,9 +297,10 @@ _LEVEL_LABELS = dict(ManagementLevel.choices)
 
 
 @lru_cache(maxsize=4096)
-def _when(moment, language: str | None) -> str:
-    """A post's date as the page shows it; the same moments come back on every request (issue 13)."""
-    return date_filter(moment, "j M Y, H:i")
+def _when(moment, language: str | None, zone: str) -> str:
+    """A post's date as the page shows it, in the active time zone and language (both part of the key: a
+    reader in another zone never gets another's string); the same moments come back on every request."""
+    return date_filter(timezone.localtime(moment), "j M Y, H:i")  # a template converts first; a call does not
 
 
 def _initials(name: str) -> str:
@@ -347,7 +349,7 @@ def post_rows(page: TopicPage, user, *, saved_ids: set[int], muted_people: set[i
             "level": level if author else None,
             "level_label": _LEVEL_LABELS.get(level, "") if author and level else "",
             "iso": post.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ"),
-            "when": _when(post.created_at, get_language()),
+            "when": _when(post.created_at, get_language(), timezone.get_current_timezone_name()),
             "edited": bool(post.edit_count and post.show_body),
             "reply_to": None,
             "accepted": post.is_accepted,

@@ -165,3 +165,22 @@ def test_the_kept_composer_follows_its_settings(client, topic, leader, settings)
     assert "Up to 20000 characters." in client.get(topic.get_absolute_url()).content.decode()
     settings.FORUM_POST_MAX_CHARS = 1234
     assert "Up to 1234 characters." in client.get(topic.get_absolute_url()).content.decode()
+
+
+def test_a_post_date_is_shown_in_the_time_zone_active_for_the_reader(topic, leader):
+    """Post dates are formatted once per moment and kept: the active time zone is part of what is kept, so a
+    page rendered in another zone (an e-mail, a per-person view) never shows a date formatted for another."""
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from forums.selectors.posts import post_rows, topic_page
+
+    def when(zone: str) -> str:
+        with timezone.override(zone):
+            page = topic_page(leader, topic)
+            return post_rows(page, leader, saved_ids=set(), muted_people=set())[0]["when"]
+
+    opened = topic.posts.get(number=1).created_at
+    for zone in ("UTC", "Asia/Tokyo", "UTC", "America/New_York"):
+        assert when(zone) == opened.astimezone(ZoneInfo(zone)).strftime("%-d %b %Y, %H:%M")
