@@ -153,7 +153,8 @@ def test_runportal_serves_runs_jobs_from_beat_and_web_and_stops_everything_on_ct
                 return False
 
         wait_for(healthy, timeout=120, interval=0.5)
-        children = descendants(proc.pid)
+        # The web server starts first; the worker and beat as soon as it answers.
+        children = wait_for(lambda: found if len(found := descendants(proc.pid)) >= 3 else None, timeout=30)
         assert len(children) >= 3, "web, worker and beat run as child processes"
         wait_for(lambda: f"Keystone is running at {base}/" in log.read_text(), timeout=30)
         assert f"written as files to {tmp_path / 'mail'}" in log.read_text()

@@ -18,6 +18,7 @@ from django.utils import timezone
 from demo import org as demo
 from demo import people as demo_services
 from demo.seeding import seeding
+from metrics.services import actor_memo_clear
 from portal.people.models import Follow, User
 
 # Recomputations that give the same result whenever they run (from the activity log): during the seed each
@@ -31,9 +32,14 @@ def _history_mode():
     back-dated, inside the seed) and e-mail stays in memory (the history's e-mails are not sent).
     In ``portal.jobs.backfill`` mode: goal recomputations are coalesced (see ``COALESCED_TASKS``), and
     the history's notifications are settled without rendering e-mails nobody would receive.
-    Each in-process task's "succeeded" line is not printed."""
+    Each in-process task's "succeeded" line is not printed.
+
+    perf (issue 13): ``metrics.actor_memo`` — each activity's actor's memberships and roles are read once,
+    not per activity (the same rows; membership and role changes are seen) — and, as under the test
+    settings, no query log is kept (``DEBUG`` off: 185,000 queries would each be timed and logged)."""
     from django.core import mail
 
+    import metrics
     from portal.celery import app
     from portal.jobs import backfill
 
@@ -48,8 +54,9 @@ def _history_mode():
     last_job = OutboxJob.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     try:
         with (
-            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", DEBUG=False),
             backfill(coalesce=COALESCED_TASKS) as batch,
+            metrics.actor_memo(),
         ):
             yield mail, batch
         # The history's jobs ran in-process as each event committed: their outbox rows are bookkeeping the
@@ -144,6 +151,7 @@ class Command(BaseCommand):
                 module.seed(org)
                 flush()  # the app's coalesced follow-ups, before the next app reads what they write
             except Exception:  # report every app's failure, then fail the command
+                actor_memo_clear()  # its rolled-back writes may have been remembered
                 failures.append(app_label)
                 self.stderr.write(f"{app_label}: demo seed failed\n{traceback.format_exc()}")
                 continue

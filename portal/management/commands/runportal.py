@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import socket
@@ -20,11 +21,16 @@ STOP_TIMEOUT = 15
 
 def _die_with_parent() -> None:  # pragma: no cover  (runs in the child, between fork and exec)
     """Linux: the child gets SIGTERM if runportal itself dies without cleaning up (e.g. SIGKILL)."""
+    pr_set_pdeathsig = 1
+    _libc().prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+@functools.cache
+def _libc():
+    """libc, loaded in runportal before any child is forked (the child then only calls into it)."""
     import ctypes
 
-    libc = ctypes.CDLL(None, use_errno=True)
-    pr_set_pdeathsig = 1
-    libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+    return ctypes.CDLL(None, use_errno=True)
 
 
 class Command(BaseCommand):
@@ -56,17 +62,20 @@ class Command(BaseCommand):
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         python = sys.executable
         Path(settings.CELERY_BEAT_SCHEDULE_FILENAME).parent.mkdir(parents=True, exist_ok=True)
+        # runportal itself ran Django's system checks on start; the children need not repeat them.
         commands = {
-            "web": [python, "manage.py", "runserver", addr, "--noreload"],
+            "web": [python, "manage.py", "runserver", addr, "--noreload", "--skip-checks"],
             "worker": [python, "-m", "celery", "-A", "portal", "worker", "-P", "solo", "-l", jobs_log_level,
                        "--without-gossip", "--without-mingle"],
             "beat": [python, "-m", "celery", "-A", "portal", "beat", "-l", jobs_log_level,
                      "-s", settings.CELERY_BEAT_SCHEDULE_FILENAME],
         }  # fmt: skip
         # The one process that is meant to finish: the demo seed, run beside the site (make run).
-        oneshot = {"demo": [python, "manage.py", "seed_demo"]} if seed_demo else {}
+        oneshot = {"demo": [python, "manage.py", "seed_demo", "--skip-checks"]} if seed_demo else {}
         commands.update(oneshot)
         preexec = _die_with_parent if sys.platform.startswith("linux") else None
+        if preexec is not None:
+            _libc()
         processes: dict[str, subprocess.Popen] = {}
         stopping = threading.Event()
 
@@ -80,25 +89,34 @@ class Command(BaseCommand):
 
         previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
         pumps: list[threading.Thread] = []
+
+        def start(name: str) -> None:
+            processes[name] = proc = subprocess.Popen(
+                commands[name],
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                # One libc call in the child (libc loaded beforehand): safe with the pump threads running.
+                preexec_fn=preexec,
+            )
+            pump = threading.Thread(target=self._pump, args=(name, proc), daemon=True)
+            pumps.append(pump)
+            pump.start()
+
         try:
-            for name, cmd in commands.items():
-                processes[name] = subprocess.Popen(
-                    cmd,
-                    cwd=settings.BASE_DIR,
-                    env=env,
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.STDOUT,
-                    preexec_fn=preexec,  # safe: no other thread runs yet (the pumps start below)
-                )
-            pumps = [
-                threading.Thread(target=self._pump, args=(name, proc), daemon=True) for name, proc in processes.items()
-            ]
-            for pump in pumps:
-                pump.start()
+            # perf (issue 13): the web server starts alone, so on a small machine it is not competing with
+            # three other processes importing Django; the worker, beat and the demo seed start once it
+            # answers (a job enqueued meanwhile waits in the broker, as it would for a busy worker).
+            start("web")
+            answered = self._wait_for_port(host, int(port), processes, stopping)
+            for name in commands:
+                if name != "web" and not stopping.is_set():
+                    start(name)
             services = {name: proc for name, proc in processes.items() if name not in oneshot}
-            seeding = dict.fromkeys(oneshot)
-            if self._wait_for_port(host, int(port), services, stopping):
+            seeding = {name: None for name in oneshot if name in processes}
+            if answered:
                 self._banner(addr, seeding=bool(seeding) and processes["demo"].poll() is None)
             while not stopping.is_set():
                 for name, proc in services.items():
