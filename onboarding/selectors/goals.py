@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar, cast
@@ -30,9 +31,13 @@ class State:
 
 
 def user_tz(user) -> ZoneInfo:
-    name = getattr(getattr(user, "profile", None), "timezone", "") or settings.TIME_ZONE
+    return zone_named(getattr(getattr(user, "profile", None), "timezone", ""))
+
+
+def zone_named(name: str | None) -> ZoneInfo:
+    """The zone a profile's ``timezone`` names: the site's zone when it is empty or unknown."""
     try:
-        return ZoneInfo(name)
+        return ZoneInfo(name or settings.TIME_ZONE)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo(settings.TIME_ZONE)
 
@@ -260,19 +265,23 @@ class MemberGoals:
         return sum(1 for c in self.cells if c.state == State.OVERDUE)
 
 
-def cohort_goal_table(cohort: Cohort, *, now: datetime | None = None) -> tuple[list[GoalStage], list[MemberGoals]]:
-    """Every member x every goal of the cohort's ladder, from stored progress (queries do not grow with members)."""
+def cohort_goal_table(
+    cohort: Cohort, *, now: datetime | None = None, user_ids: Iterable[int] | None = None
+) -> tuple[list[GoalStage], list[MemberGoals]]:
+    """Every member x every goal of the cohort's ladder, from stored progress (queries do not grow with members).
+
+    ``user_ids`` narrows the members to some (the console's page of its member table).
+    """
     now = now or timezone.now()
     ladder = ladder_for(cohort)
     if ladder is None:
         return [], []
     stages = _ladder_goals(ladder)
     goals = [(stage, goal) for stage in stages for goal in stage.goals.all()]
-    memberships = list(
-        Membership.objects.filter(cohort=cohort, kind=Membership.Kind.MEMBER)
-        .select_related("user__profile")
-        .order_by("user__profile__display_name", "user__email")
-    )
+    member_qs = Membership.objects.filter(cohort=cohort, kind=Membership.Kind.MEMBER)
+    if user_ids is not None:
+        member_qs = member_qs.filter(user_id__in=list(user_ids))
+    memberships = list(member_qs.select_related("user__profile").order_by("user__profile__display_name", "user__email"))
     members = [m.user for m in memberships]
     joined = {m.user_id: timezone.localdate(m.joined_at) for m in memberships}
     progress = {
