@@ -36,32 +36,16 @@ settings.ALLOWED_HOSTS = ["*"]
 
 def seed():
     import seedtext
+    from keystone_site.forum import people_and_board, react, topic_with_posts
 
-    from forums.models import Reaction, Topic
-    from forums.services import post_reply, reaction_toggle, topic_create
-    from tests.factories import BoardFactory, CohortFactory, member_of
+    from forums.models import Topic
 
     existing = Topic.objects.filter(title=seedtext.TOPIC_TITLE).first()
     if existing is not None:
         return existing, existing.author
-
-    def html(n: int) -> str:
-        return "".join(f"<p>{p}</p>" for p in seedtext.paragraphs(n))
-
-    cohort = CohortFactory(name="Northern Lights", slug="northern-lights")
-    people = [
-        member_of(cohort, email=f"leader{i:02d}@bench.example", profile__display_name=seedtext.person_name(i))
-        for i in range(seedtext.PEOPLE)
-    ]
-    board = BoardFactory(cohort=cohort, title="Northern Lights lounge", slug="lounge")
-    topic = topic_create(actor=people[0], board=board, title=seedtext.TOPIC_TITLE, body=html(1))
-    posts = [topic.posts.get()]
-    for n in range(2, seedtext.POSTS + 1):
-        posts.append(post_reply(actor=people[n % len(people)], topic=topic, body=html(n)))
-    kinds = list(Reaction.Kind.values)
-    for i, post in enumerate(posts[::2]):
-        for j, person in enumerate(p for p in people[2:7] if p.pk != post.author_id):
-            reaction_toggle(actor=person, post=post, kind=kinds[(i + j) % len(kinds)])
+    people, board = people_and_board()
+    topic, posts = topic_with_posts(people, board, seedtext.TOPIC_TITLE, seedtext.POSTS)
+    react(people, posts)
     return topic, people[0]
 
 

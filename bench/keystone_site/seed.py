@@ -18,39 +18,15 @@ from blogs.models import Comment  # noqa: E402
 from blogs.services.comments import comment_create  # noqa: E402
 from blogs.services.entries import entry_create  # noqa: E402
 from blogs.services.publishing import entry_publish  # noqa: E402
-from forums.models import Reaction  # noqa: E402
-from forums.services import post_reply, reaction_toggle, topic_create  # noqa: E402
-from tests.factories import BoardFactory, CohortFactory, member_of  # noqa: E402
+from keystone_site.forum import html, people_and_board, react, topic_with_posts  # noqa: E402
+from tests.factories import BoardFactory  # noqa: E402
 
-
-def html(n: int) -> str:
-    return "".join(f"<p>{p}</p>" for p in seedtext.paragraphs(n))
-
-
-cohort = CohortFactory(name="Northern Lights", slug="northern-lights")
-people = [
-    member_of(cohort, email=f"leader{i:02d}@bench.example", profile__display_name=seedtext.person_name(i))
-    for i in range(seedtext.PEOPLE)
-]
-board = BoardFactory(cohort=cohort, title="Northern Lights lounge", slug="lounge")
+people, board = people_and_board()
 BoardFactory(cohort=None, title="Everyone", slug="everyone")
-
-
-def topic_with_posts(title: str, n_posts: int):
-    topic = topic_create(actor=people[0], board=board, title=title, body=html(1))
-    posts = [topic.posts.get()]
-    for n in range(2, n_posts + 1):
-        posts.append(post_reply(actor=people[n % len(people)], topic=topic, body=html(n)))
-    return topic, posts
-
-
 for n in range(seedtext.TOPICS - 1):
-    topic_with_posts(seedtext.topic_title(n), 2)
-big, posts = topic_with_posts(seedtext.TOPIC_TITLE, seedtext.POSTS)
-kinds = list(Reaction.Kind.values)
-for i, post in enumerate(posts[::2]):
-    for j, person in enumerate(p for p in people[2:7] if p.pk != post.author_id):
-        reaction_toggle(actor=person, post=post, kind=kinds[(i + j) % len(kinds)])
+    topic_with_posts(people, board, seedtext.topic_title(n), 2)
+big, posts = topic_with_posts(people, board, seedtext.TOPIC_TITLE, seedtext.POSTS)
+react(people, posts)
 
 
 def entry_with_comments(title: str, n_comments: int):
