@@ -438,5 +438,10 @@ def report(runs: dict, sizes: dict, rss: dict) -> None:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:]:
+        # Everything is set by environment (above). An argument is a question or a slip, and must not start a
+        # run that drops and rebuilds the benchmark's databases.
+        print(__doc__)
+        sys.exit(0 if sys.argv[1:] in (["-h"], ["--help"]) else 2)
     tempfile.tempdir = str(VAR)
     main()
