@@ -15,6 +15,7 @@ from metrics.models import Activity
 from metrics.verbs import Verb
 from portal.notifications.models import Notification
 from tests.factories import BoardFactory
+from tests.journeys import submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,20 +26,6 @@ def shot(page, name: str) -> None:
     if SHOTS is not None:
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def submit_composer(page, button: str, done):
-    """Press ``button``; if onboarding's coach asks for a second look, confirm (this text is fine to share).
-
-    Waits until either ``done`` (what the submit leads to) or the coach's question is on the page: looking for
-    the question at once would look at the page before the answer to the submit had arrived."""
-    page.get_by_role("button", name=button).click()
-    confirm = page.get_by_label("Post anyway")
-    expect(done.or_(confirm).first).to_be_visible()
-    if confirm.count() and confirm.first.is_visible():
-        confirm.first.check()
-        page.get_by_role("button", name=button).click()
-    expect(done).to_be_visible()
 
 
 def test_poll_vote_results_bookmark_saved_page_and_mute(browser, live_server, login, leader, other_leader, cohort):
@@ -59,7 +46,7 @@ def test_poll_vote_results_bookmark_saved_page_and_mute(browser, live_server, lo
     page.get_by_label("Poll question").fill("Which day works best?")
     page.get_by_label("Options, one per line").fill("Monday\nWednesday\nFriday")
     shot(page, "composer-poll-1280")
-    submit_composer(page, "Post topic", page.get_by_role("heading", name="Which day suits our monthly learning hour?"))
+    submit(page, "Post topic", page.get_by_role("heading", name="Which day suits our monthly learning hour?"))
     poll = page.locator("#poll")
     expect(poll.get_by_role("heading", name="Which day works best?")).to_be_visible()
     expect(poll).to_contain_text("Results show after you vote.")

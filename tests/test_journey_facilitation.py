@@ -19,6 +19,7 @@ from forums.models import Post, Topic
 from onboarding.facilitation.models import ReviewRequest, ScheduledPrompt
 from onboarding.facilitation.tasks import release_due_prompts
 from tests.factories import BoardFactory, CohortSessionFactory
+from tests.journeys import submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,20 +36,6 @@ def sign_in_with_session(context, live_server, user):
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
-
-
-def submit(page, button: str, done):
-    """Press ``button``; if onboarding's coach asks for a second look, confirm (this text is fine to share).
-
-    Waits until either ``done`` (what the submit leads to) or the coach's question is on the page: looking for
-    the question at once would look at the page before the answer to the submit had arrived."""
-    page.get_by_role("button", name=button).click()
-    confirm = page.get_by_label(re.compile("^(Post|Publish) anyway"))
-    expect(done.or_(confirm).first).to_be_visible()
-    if confirm.count() and confirm.first.is_visible():
-        confirm.first.check()
-        page.get_by_role("button", name=re.compile(f"^({button}|Publish anyway)$")).click()
-    expect(done).to_be_visible()
 
 
 def write(page, selector: str, text: str):

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from forums.models import Flag, Post, Reaction, Topic
 from tests.factories import BoardFactory
+from tests.journeys import submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,20 +21,6 @@ def sign_in_with_session(page, live_server, user):
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
-
-
-def submit_composer(page, button: str, done):
-    """Press ``button``; if onboarding's coach asks for a second look, confirm (this text is fine to share).
-
-    Waits until either ``done`` (what the submit leads to) or the coach's question is on the page: looking for
-    the question at once would look at the page before the answer to the submit had arrived."""
-    page.get_by_role("button", name=button).click()
-    confirm = page.get_by_label("Post anyway")
-    expect(done.or_(confirm).first).to_be_visible()
-    if confirm.count() and confirm.first.is_visible():
-        confirm.first.check()
-        page.get_by_role("button", name=button).click()
-    expect(done).to_be_visible()
 
 
 def test_question_quote_react_accept_flag_and_hide(
@@ -64,9 +51,7 @@ def test_question_quote_react_accept_flag_and_hide(
     page.keyboard.press("Enter")
     expect(editor.locator("a", has_text="@Olive Other")).to_be_visible()
     expect(page.locator("[data-char-count]")).to_contain_text("of 20,000 characters")
-    submit_composer(
-        page, "Post topic", page.get_by_role("heading", name="How do you keep posts short without sounding curt?")
-    )
+    submit(page, "Post topic", page.get_by_role("heading", name="How do you keep posts short without sounding curt?"))
     opening = page.locator("#post-1 .prose")
     expect(opening.locator("strong", has_text="shorter")).to_be_visible()
     expect(opening.locator("[data-mention] a", has_text="@Olive Other")).to_have_attribute(
@@ -86,7 +71,7 @@ def test_question_quote_react_accept_flag_and_hide(
     reply_editor.click()
     page2.keyboard.press("Control+End")
     page2.keyboard.type("Lead with the one thing you need from people, then say thanks.")
-    submit_composer(page2, "Post reply", page2.locator("#post-2 blockquote a", has_text="Lee Leader wrote:"))
+    submit(page2, "Post reply", page2.locator("#post-2 blockquote a", has_text="Lee Leader wrote:"))
     like = page2.locator("#post-1").get_by_role("button", name=re.compile("^Like"))
     like.click()
     expect(page2.locator("#post-1").get_by_role("button", name=re.compile("^Like"))).to_have_attribute(
