@@ -311,7 +311,7 @@ function setupQuoteReply() {
     }
     if (!link) {
       composer.scrollIntoView({ behavior: "smooth", block: "start" });
-      editor.commands.focus("end");
+      focusEnd(editor);
       return;
     }
     const { postId, author, quoteUrl } = replyTarget(link, article);
@@ -325,7 +325,7 @@ function setupQuoteReply() {
       }
     }
     composer.scrollIntoView({ behavior: "smooth", block: "start" });
-    editor.commands.focus("end");
+    focusEnd(editor);
   });
 }
 
@@ -345,6 +345,14 @@ function replyTarget(link, article) {
 }
 
 // ------------------------------------------------------------------ start
+// Caret at the end, focused now. Moving the textarea into the editor's wrapper took its focus, and tiptap's
+// focus command waits for the next animation frame: a key pressed in between would go to the page and be
+// lost (a reply typed while the editor arrived lost a letter this way on a busy machine).
+function focusEnd(editor) {
+  editor.commands.focus("end");
+  editor.view.focus();
+}
+
 async function editorConfig(textarea) {
   if (textarea.hasAttribute(CONFIG_ATTR)) return JSON.parse(textarea.getAttribute(CONFIG_ATTR) || "{}");
   const response = await fetch(textarea.dataset.editorConfig, { credentials: "same-origin" });
@@ -367,7 +375,7 @@ async function enhance(textarea) {
   setupCount(editor, textarea, form);
   setupMentions(editor, form);
   setupUploads(editor, form);
-  if (hadFocus) editor.commands.focus("end");
+  if (hadFocus) focusEnd(editor); // the reader may be typing already: the next key must land in the editor
   return editor;
 }
 

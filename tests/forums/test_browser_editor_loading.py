@@ -57,3 +57,23 @@ def test_the_reply_button_opens_the_editor_without_leaving_the_page(
     # the toolbar's dropdown arrow is drawn, not a "⏷" that system fonts show as a missing-glyph box
     arrow = page.locator(".prose-menubar__selected").first.evaluate("el => getComputedStyle(el, '::after').content")
     assert arrow == '""', arrow
+
+
+def test_typing_while_the_editor_arrives_keeps_every_character(page, live_server, login, leader, other_leader, cohort):
+    """A reader starts typing in the plain box and keeps going while the editor is fetched and swapped in (the
+    CI run of 2026-12-05 lost one letter of a reply here): every character must reach the post."""
+    topic = TopicFactory(board=BoardFactory(cohort=cohort), author=other_leader)
+    login(page, leader)
+
+    page.goto(f"{live_server.url}/boards/t/{topic.pk}/")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 8})  # a busy machine, as the CI runner was
+    text = "Our newest picker reorganised the returns bay and saved us an hour a day, every day of the week."
+    page.get_by_role("textbox", name="Your reply").click()
+    page.keyboard.type(text)  # at once, while the editor is still arriving
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
+    editor = page.locator("#reply-composer .prose-editor > .ProseMirror")
+    expect(editor).to_have_text(text)
+    page.get_by_role("button", name="Post reply").click()
+    expect(page.locator("#post-2")).to_contain_text(text)
+    assert Post.objects.get(topic=topic, author=leader).body == f"<p>{text}</p>"
