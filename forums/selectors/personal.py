@@ -9,10 +9,11 @@ from typing import cast
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from portal.prepared import prepared
+
 from ..models import Bookmark, Draft, Mute, Topic
 from ..personal import DraftItem, draft_sources, saveables
 from ..text import readable_text
-from ._prepared import prepared
 
 EXCERPT_CHARS = 200
 
@@ -169,7 +170,7 @@ def topic_reader_state(user, topic) -> TopicReaderState:
 
     if not getattr(user, "is_authenticated", False):
         rows = list(tagged(Poll.objects.filter(topic=topic), "q", "pk"))
-    else:  # issue 13: compiled once per thread (forums.selectors._prepared)
+    else:  # issue 13: compiled once per thread (portal.prepared)
         post_type = ContentType.objects.get_for_model(Post).pk
         rows = prepared("forums:reader-state", union, topic.pk, user.pk, post_type)
     state = TopicReaderState(poll_id=None, saved_post_ids=set(), mutes=Mutes(set(), set()), flagged_post_ids=set())

@@ -23,11 +23,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from portal.people.models import ManagementLevel, Profile
+from portal.prepared import prepared
 
 from .. import permissions
 from ..models import Board, Draft, Flag, Post, PostRevision, Reaction, ReadState, Topic, Watch
 from ..text import readable_text
-from ._prepared import prepared
 
 
 @dataclass
@@ -163,7 +163,7 @@ def _page_topic(topic_id, user_id):
 
 def page_topic(user, topic_id: int) -> Topic:
     """visible_topic for the topic page (issue 13): the topic, its board, the reader's position and watch from
-    SQL compiled once (forums.selectors._prepared), and the accepted answer with its author only when there is one.
+    SQL compiled once (portal.prepared), and the accepted answer with its author only when there is one.
 
     Guarantees: Http404 exactly when visible_topic raises it; the topic carries ``board``, ``accepted_post``
     (with ``author.profile``), ``my_last_read`` and ``my_watching``; other relations load when first read.

@@ -126,9 +126,9 @@ def test_every_change_to_a_post_shows_at_once_and_only_to_whom_it_concerns(
 def test_sql_compiled_once_gives_what_the_queryset_gives_for_every_topic_and_reader(
     board, leader, other_leader, facilitator
 ):
-    from forums.selectors._prepared import prepared
     from forums.selectors.posts import _page_draft, _page_posts, _page_reactions, _page_topic
     from forums.services import post_reply, reaction_toggle, topic_create
+    from portal.prepared import prepared
 
     topics = [topic_create(actor=leader, board=board, title=f"Topic number {n}", body="<p>Hi</p>") for n in (1, 2)]
     for n, topic in enumerate(topics):

@@ -1,4 +1,4 @@
-"""Querysets the topic page runs on every request, compiled to SQL by Django once per thread (issue 13).
+"""Querysets a page runs on every request (the topic page first), compiled to SQL by Django once per thread (issue 13).
 
 Building a queryset and compiling it costs 0.4 to 1.5 ms of CPU each; running the same SQL through a cursor
 costs ≈ 0.1 ms. ``prepared(key, build)`` calls ``build`` once with stand-in values for its arguments, lets
