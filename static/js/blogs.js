@@ -43,6 +43,7 @@ function createEditor(m, textarea, config) {
     has("Strike") && m.Strike, has("Subscript") && m.Subscript, has("Superscript") && m.Superscript,
     has("Underline") && m.Underline,
   ].filter(Boolean);
+  const hadFocus = document.activeElement === textarea; // someone already writing in the plain box
   const wrapper = document.createElement("div");
   wrapper.className = "prose-editor";
   textarea.before(wrapper);
@@ -68,6 +69,12 @@ function createEditor(m, textarea, config) {
   dom.setAttribute("aria-multiline", "true");
   dom.setAttribute("aria-label", labelFor(textarea));
   if (textarea.id) dom.dataset.for = textarea.id;
+  if (hadFocus) {
+    // Moving the textarea took its focus: give it to the editor now (caret at the end), not on the next frame
+    // as tiptap's focus command would, so keys typed while the editor arrives are kept.
+    editor.commands.focus("end");
+    editor.view.focus(); // ProseMirror's focus: puts the DOM caret where its selection is (the end)
+  }
   textarea.dispatchEvent(new CustomEvent("prose-editor:ready", { detail: { editor, textarea }, bubbles: true }));
   return editor;
 }

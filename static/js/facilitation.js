@@ -13,11 +13,12 @@ const SKIP = new Set(["NoSpellCheck"]); // people want their browser's spell che
 // strict CSP (no inline styles); css/editor.css carries those rules instead (as in forums.js and blogs.js).
 function textareaEditor(Prose, textarea, extensions) {
   const disabled = textarea.hasAttribute("disabled");
+  const hadFocus = document.activeElement === textarea; // someone already writing in the plain box
   const wrapper = document.createElement("div");
   wrapper.className = disabled ? "prose-editor disabled" : "prose-editor";
   textarea.before(wrapper);
   wrapper.append(textarea);
-  return new Prose.Editor({
+  const editor = new Prose.Editor({
     element: wrapper,
     editable: !disabled,
     extensions,
@@ -33,6 +34,13 @@ function textareaEditor(Prose, textarea, extensions) {
       wrapper.remove();
     },
   });
+  if (hadFocus) {
+    // Moving the textarea took its focus: give it to the editor now (caret at the end), not on the next frame
+    // as tiptap's focus command would, so keys typed while the editor arrives are kept.
+    editor.commands.focus("end");
+    editor.view.focus();
+  }
+  return editor;
 }
 
 // The editor bundle by its fingerprinted URL (the page's <meta name="ks-editor-module">, from {% static %}),
