@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -115,6 +116,11 @@ def as_role(client, request):
         return client, user
 
     return sign_in
+
+
+# Browser assertions wait up to 15 s for what a person would see (Playwright's default is 5 s): on the busy
+# 2-core CI runner a full page load after a submit has taken longer. A real fault still fails, only later.
+expect.set_options(timeout=15_000)
 
 
 # ---------------------------------------------------------------- media in a temporary folder
