@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from django.db.models import Value
 from django.template.backends.utils import csrf_input
 from django.template.defaultfilters import date as date_filter
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from portal.people.models import Profile
+from portal.prepared import prepared
 
 from .. import permissions
 from ..forms import CommentForm
@@ -172,7 +174,7 @@ def reply_target(entry, raw) -> Comment | None:
 def entry_page_context(request, entry: Entry, form: CommentForm, reply_to: Comment | None = None) -> dict:
     return {
         "entry": entry,
-        "tags": list(entry.tags.all()),
+        "tags": selectors.entry_tags(entry.pk),
         "cover_url": entry.cover.url if entry.cover else "",
         "can_edit": permissions.can_edit_entry(request.user, entry),
         "can_follow": entry.author_id != request.user.pk,
@@ -183,14 +185,17 @@ def entry_page_context(request, entry: Entry, form: CommentForm, reply_to: Comme
     }
 
 
-def _saved_context(user, entry: Entry) -> dict:
-    """Issue 17 (feat): whether the reader saved this entry (one query)."""
+def _saved_row(user_id, entry_id):
     from forums.models import Bookmark
 
-    saved = (
-        entry.is_published
-        and Bookmark.objects.filter(
-            user=user, content_type__app_label="blogs", content_type__model="entry", object_id=entry.pk
-        ).exists()
+    # Value(): a positive field's lookup would refuse portal.prepared's negative stand-in as out of range
+    saves = Bookmark.objects.filter(
+        user_id=user_id, content_type__app_label="blogs", content_type__model="entry", object_id=Value(entry_id)
     )
+    return saves.values_list("pk")[:1]
+
+
+def _saved_context(user, entry: Entry) -> dict:
+    """Issue 17 (feat): whether the reader saved this entry (one query, compiled once per thread)."""
+    saved = entry.is_published and bool(prepared("blogs:entry-saved", _saved_row, user.pk, entry.pk))
     return {"entry_saved": saved}

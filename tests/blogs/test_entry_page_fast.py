@@ -175,3 +175,62 @@ def test_the_csrf_token_is_only_asked_for_when_a_form_needs_it(rf: RequestFactor
     shown = _CsrfInput(request)
     assert "csrfmiddlewaretoken" not in request.META.get("CSRF_COOKIE", "")
     assert 'name="csrfmiddlewaretoken"' in str(shown) and str(shown) is str(shown)
+
+
+def test_the_compiled_entry_is_what_select_related_gives(
+    client, cohort, leader, other_leader, django_assert_num_queries
+):
+    """entry_for_page builds the entry, blog, cohorts, author and profile from one compiled row; the page reads
+    every one of them without another query, and a change (rename, cohort, counts) shows at once."""
+    from blogs.models import Blog, Entry
+
+    cohort_blog = {"blog__kind": Blog.Kind.COHORT, "blog__owner": None, "blog__cohort": cohort}
+    entry = EntryFactory(**cohort_blog, author=leader, cohort=cohort, visibility=Entry.Visibility.COHORT, title="Plain")
+    CommentFactory(entry=entry, author=other_leader)
+    got = selectors.entry_for_page(entry.blog.slug, entry.slug)
+    want = (
+        selectors.with_counts(
+            Entry.objects.select_related("blog", "blog__cohort", "author", "author__profile", "cohort")
+        )
+        .filter(pk=entry.pk)
+        .get()
+    )
+    with django_assert_num_queries(0):
+        for a, b in ((got, want), (got.blog, want.blog), (got.blog.cohort, want.blog.cohort), (got.cohort, want.cohort),
+                     (got.author, want.author), (got.author.profile, want.author.profile)):  # fmt: skip
+            fields = [f.attname for f in type(a)._meta.concrete_fields]
+            assert [getattr(a, f) for f in fields] == [getattr(b, f) for f in fields]
+        assert got.author.profile.user is got.author and got.author.profile.initials == want.author.profile.initials
+        assert (got.comment_count, got.read_count) == (want.comment_count, want.read_count) == (1, 0)
+    Entry.objects.filter(pk=entry.pk).update(title="Renamed")
+    CommentFactory(entry=entry, author=leader)
+    again = selectors.entry_for_page(entry.blog.slug, entry.slug)
+    assert again.title == "Renamed" and again.comment_count == 2
+    solo = EntryFactory(blog__owner=other_leader, author=other_leader, blog__cohort=None, cohort=None)
+    Profile.objects.filter(user=other_leader).delete()
+    bare = selectors.entry_for_page(solo.blog.slug, solo.slug)
+    with django_assert_num_queries(0):
+        assert bare.cohort is None and bare.blog.cohort is None and bare.author.display_name == other_leader.email
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        selectors.entry_for_page(solo.blog.slug, "no-such-entry")
+
+
+def test_follow_box_and_save_button_are_each_readers_own(client, leader, other_leader, cohort):
+    """The follower count, "Following" and "Saved" come from compiled queries: per reader, and current."""
+    from blogs.services.follows import author_follow
+    from forums.services import bookmark_set
+
+    entry = EntryFactory(blog__owner=leader, author=leader)
+    third = member_of(cohort)
+    client.force_login(other_leader)
+    page = client.get(entry.get_absolute_url()).content.decode()
+    assert "Follow Lee Leader" in page and "Following Lee Leader" not in page
+    author_follow(actor=other_leader, author=leader)
+    bookmark_set(actor=other_leader, target=entry, saved=True)
+    page = client.get(entry.get_absolute_url()).content.decode()
+    assert "Following Lee Leader" in page and "Saved<span" in page
+    client.force_login(third)
+    page = client.get(entry.get_absolute_url()).content.decode()
+    assert "Following Lee Leader" not in page and "Saved<span" not in page and "1 follower" in page
