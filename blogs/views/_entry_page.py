@@ -19,6 +19,11 @@ from .. import permissions
 from ..forms import CommentForm
 from ..models import Comment, Entry
 from ..selectors import entries as selectors
+from ._composer import comment_composer
+
+
+def mention_url(entry) -> str:
+    return f"{reverse('blogs:mention-autocomplete')}?entry={entry.pk}"
 
 
 def comments_page(request) -> int:
@@ -151,6 +156,9 @@ def comments_context(request, entry, form: CommentForm | None, reply_to: Comment
         "comments": comment_rows(threads, user=user, entry=entry, can_moderate=can_moderate, can_comment=can_comment),
         "comment_form": form,
         "reply_to": reply_to,
+        "composer": comment_composer(request, entry, form=form, reply_to=reply_to, mention_url=mention_url(entry))
+        if can_comment and form is not None
+        else None,
         "can_comment": can_comment,
         # visible comments on every page (entry_for_page annotates it), not only on this one
         "comment_total": getattr(entry, "comment_count", None),
@@ -178,7 +186,7 @@ def entry_page_context(request, entry: Entry, form: CommentForm, reply_to: Comme
         "cover_url": entry.cover.url if entry.cover else "",
         "can_edit": permissions.can_edit_entry(request.user, entry),
         "can_follow": entry.author_id != request.user.pk,
-        "mention_url": f"{reverse('blogs:mention-autocomplete')}?entry={entry.pk}",
+        "mention_url": mention_url(entry),
         **selectors.follow_header(request.user, entry.author_id),
         **_saved_context(request.user, entry),
         **comments_context(request, entry, form, reply_to),

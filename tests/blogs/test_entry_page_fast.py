@@ -234,3 +234,50 @@ def test_follow_box_and_save_button_are_each_readers_own(client, leader, other_l
     client.force_login(third)
     page = client.get(entry.get_absolute_url()).content.decode()
     assert "Following Lee Leader" not in page and "Saved<span" not in page and "1 follower" in page
+
+
+def _tokens_out(html: str) -> tuple[str, list[str]]:
+    found = re.findall(r'name="csrfmiddlewaretoken" value="([^"]*)"', html)
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken" value="-"', html), found
+
+
+def test_the_kept_composer_is_byte_for_byte_what_the_template_renders(rf: RequestFactory, leader, other_leader):
+    from django.middleware.csrf import _unmask_cipher_token
+    from django.template.loader import render_to_string
+
+    from blogs.forms import CommentForm
+    from blogs.views import _composer
+    from blogs.views._entry_page import mention_url
+
+    entry = EntryFactory(blog__owner=leader, author=leader)
+    thread = CommentFactory(entry=entry, author=other_leader)
+    for reply_to in (None, thread, None, thread):  # the second pair comes from the kept markup
+        request = rf.get(entry.get_absolute_url())
+        request.user = leader
+        form = CommentForm(initial={"reply_to": reply_to.pk if reply_to else None})
+        kept = _composer.comment_composer(request, entry, form=form, reply_to=reply_to, mention_url=mention_url(entry))
+        context = {"entry": entry, "comment_form": form, "reply_to": reply_to, "mention_url": mention_url(entry)}
+        expected = render_to_string("blogs/partials/comment_composer.html", {**context, "csrf_token": "x"})
+        html, tokens = _tokens_out(str(kept))
+        assert html == _tokens_out(expected)[0]
+        assert len(tokens) == 1 and _unmask_cipher_token(tokens[0]) == request.META["CSRF_COOKIE"]
+        assert ("Replying to Olive Other" in html) == (reply_to is not None)
+    assert any(key[0] == entry.pk for key in _composer._kept)
+    bound = CommentForm(data={"body": ""})
+    assert _composer.comment_composer(request, entry, form=bound, reply_to=None, mention_url="") is None
+
+
+def test_readers_get_their_own_reply_target_and_token(client, leader, other_leader, cohort):
+    entry = EntryFactory(blog__owner=leader, author=leader)
+    thread = CommentFactory(entry=entry, author=other_leader)
+    client.force_login(other_leader)
+    replying = client.get(f"{entry.get_absolute_url()}?reply_to={thread.pk}").content.decode()
+    assert f'name="reply_to" value="{thread.pk}"' in replying and "Replying to Olive Other." in replying
+    third = member_of(cohort)
+    client.force_login(third)
+    fresh = client.get(entry.get_absolute_url()).content.decode()
+    assert 'name="reply_to" id="id_reply_to"' in fresh and "Replying to" not in fresh
+    assert "data-reply-indicator hidden></p>" in fresh
+    EntryFactory._meta.model.objects.filter(pk=entry.pk).update(comments_enabled=False)
+    closed = client.get(entry.get_absolute_url()).content.decode()
+    assert 'id="reply-composer"' not in closed and "turned comments off" in closed
