@@ -10,9 +10,9 @@ Guarantees:
 - the SQL is always Django's own for that queryset (nothing written by hand); it goes through the database
   wrapper's cursor, so it is logged and counted like any query;
 - ``build`` must return a ``values_list`` queryset whose shape depends on nothing but its code (no ``__in``
-  lists, no values baked into the SQL text); every argument must reach the SQL parameters unchanged (ids and
-  numbers as given, never computed from inside ``build``). When a stand-in is not found among the parameters,
-  the queryset is simply iterated every time (correct, just not faster);
+  lists, no values baked into the SQL text); every argument must reach the SQL parameters unchanged (ids,
+  numbers and strings such as slugs as given, never computed from inside ``build``). When a stand-in is not
+  found among the parameters, the queryset is simply iterated every time (correct, just not faster);
 - remembered per thread and database alias, so a compiler is never shared between threads.
 """
 
@@ -27,8 +27,12 @@ from django.db.models import QuerySet
 
 _local = threading.local()
 _MISSING = object()
-# Stand-ins: integers nothing real uses (each argument gets its own).
+# Stand-ins: integers nothing real uses (each argument gets its own), or such strings for string arguments.
 _STAND_IN_BASE = -7_310_000_000
+
+
+def _stand_in(i: int, argument: Any):
+    return f"ks0stand0in0{i}0f3a9" if isinstance(argument, str) else _STAND_IN_BASE - i
 
 
 class _Plan:
@@ -38,14 +42,14 @@ class _Plan:
         self.alias, self.sql, self.template, self.positions, self.compiler = alias, sql, template, positions, compiler
 
 
-def _plan(key: str, build: Callable[..., QuerySet], arity: int):
+def _plan(key: str, build: Callable[..., QuerySet], args: tuple):
     plans = getattr(_local, "plans", None)
     if plans is None:
         plans = _local.plans = {}
     plan = plans.get(key, _MISSING)
     if plan is not _MISSING:
         return plan
-    stand_ins = [_STAND_IN_BASE - i for i in range(arity)]
+    stand_ins = [_stand_in(i, argument) for i, argument in enumerate(args)]
     queryset = build(*stand_ins)
     compiler = queryset.query.get_compiler(queryset.db)
     sql, params = compiler.as_sql()
@@ -63,7 +67,7 @@ def _plan(key: str, build: Callable[..., QuerySet], arity: int):
 
 def prepared(key: str, build: Callable[..., QuerySet], *args: Any) -> list[tuple]:
     """The rows of ``build(*args)`` (a values_list queryset), from SQL compiled once per thread under ``key``."""
-    plan = _plan(key, build, len(args))
+    plan = _plan(key, build, args)
     if plan is None:
         return list(build(*args))
     params = list(plan.template)
