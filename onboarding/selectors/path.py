@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 
 from portal.people.models import Membership, User
+from portal.prepared import prepared
 from portal.prepared_models import prepared_objects
 
 from ..models import (
@@ -168,6 +169,11 @@ def _path_membership(user_id: int):
     return goal_memberships(User(pk=user_id)).annotate(**first).annotate(**second)[:1]
 
 
+def _practice_reply(user_id: int):
+    """One of the person's replies to a starter prompt, if any (what the practice step asks for)."""
+    return criteria.reply_to_prompt_activities(criteria.Facts(User(pk=user_id))).values_list("pk")[:1]
+
+
 def _person_facts(user: User, *, with_cohort_facts: bool) -> Any:
     """One query: the path row, the policy acknowledgement, whether any lesson is complete, and the profile
     when the caller has not read it; the default cohort's facts too for someone in no cohort."""
@@ -221,14 +227,15 @@ def path_state(user: User, *, membership: Membership | object | None = _UNSET) -
     survey_slug = facts.path_survey_slug
     survey_done = survey_slug is None or facts.path_survey_answered
     lesson_done = person.lesson_done
-    practice_measure, _ = criteria.REGISTRY["reply_to_prompt"].measure(criteria.Facts(user), {"n": 1})
+    # The practice step is ``reply_to_prompt`` with n=1: met by any reply to a starter prompt (compiled, issue 13).
+    practiced = bool(prepared("onboarding.practiced", _practice_reply, user.pk))
     done = {
         Step.WELCOME: bool(path and path.welcome_seen_at),
         Step.SURVEY: survey_done,
         Step.POLICY: not person.policy_published or person.policy_acknowledged,
         Step.PROFILE: user.profile.is_complete,
         Step.LESSON: lesson_done,
-        Step.PRACTICE: practice_measure.met,
+        Step.PRACTICE: practiced,
         Step.GOALS: bool(path and path.goals_seen_at),
     }
     # Both looked up whatever the progress, so the page costs the same queries at every step.

@@ -22,7 +22,7 @@ from tests.onboarding.helpers import record
 
 def shape(obj, depth: int = 2) -> tuple:
     """An instance as data: its class, its fields and annotations, and what select_related put on it."""
-    values = {k: v for k, v in vars(obj).items() if k != "_state"}
+    values = {k: v for k, v in vars(obj).items() if k not in ("_state", "_prefetched_objects_cache")}
     if not depth:
         return type(obj), values
     related = {k: v if v is None else shape(v, depth - 1) for k, v in obj._state.fields_cache.items()}
@@ -56,7 +56,7 @@ def world(cohort, leader, other_leader, facilitator, analyst):
     for _ in range(2):
         replier = member_of(cohort, profile__management_level=2)
         record(replier, Verb.POST_CREATED, target=topic.first_post, context=topic, cohort=cohort)
-    return [leader, other_leader, facilitator, analyst]
+    return [leader, other_leader, facilitator, analyst, replier]
 
 
 def test_compiled_reads_give_what_the_querysets_give_for_everyone(world):
@@ -64,6 +64,18 @@ def test_compiled_reads_give_what_the_querysets_give_for_everyone(world):
         for name, build, _ in _builds(person):
             compiled = prepared_objects(f"test.home.{name}", build, person.pk, now_relative=name == "who")
             assert [shape(o) for o in compiled] == [shape(o) for o in build(person.pk)], (name, person)
+
+
+def test_the_practice_step_is_the_reply_to_prompt_criterion(world):
+    from onboarding.selectors import criteria
+
+    done = []
+    for person in world * 2:
+        measure, _ = criteria.REGISTRY["reply_to_prompt"].measure(criteria.Facts(person), {"n": 1})
+        step = next(s for s in onboarding_path.path_state(person).steps if s.key == "practice")
+        assert step.done == measure.met, person
+        done.append(step.done)
+    assert True in done and False in done
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite passes datetimes as text: no plan there")
@@ -97,3 +109,38 @@ def test_each_person_gets_their_own_home_page(client, world):
         assert f"Welcome, {person.display_name}" in response.content.decode()
         assert person not in [s.person for s in response.context["who_to_follow"]]
         assert person not in response.context["people_you_may_know"]
+
+
+def _stages_as_prefetched(user, cohort):
+    """The goal stages as the onboarding card read them before issue 13 (prefetch_related)."""
+    from django.db.models import Exists, OuterRef, Prefetch, Subquery
+
+    from onboarding.models import Goal, GoalLadder, GoalProgress, GoalStage
+    from onboarding.selectors.goals import own_or_default_pk
+
+    ladder_pk = own_or_default_pk(GoalLadder.objects.all(), cohort.pk if cohort is not None else None)
+    mine = GoalProgress.objects.filter(user=user, goal=OuterRef("pk"))
+    goals = Goal.objects.order_by("position", "pk").annotate(
+        my_has_progress=Exists(mine),
+        my_current=Subquery(mine.values("current")[:1]),
+        my_completed_at=Subquery(mine.values("completed_at")[:1]),
+    )
+    stages = list(GoalStage.objects.filter(ladder_id=ladder_pk).prefetch_related(Prefetch("goals", queryset=goals)))
+    return sorted(stages, key=lambda s: s.order)
+
+
+def test_goal_stages_compiled_are_the_prefetched_ones(world, cohort, other_cohort):
+    from onboarding.selectors.goals import _my_ladder_stages
+    from onboarding.services.goals import goal_progress_update
+
+    for person in world:
+        goal_progress_update(user=person)
+    for person in world * 2:
+        for where in (cohort, other_cohort, None):
+            compiled, expected = _my_ladder_stages(person, where), _stages_as_prefetched(person, where)
+            assert [shape(s, 0) for s in compiled] == [shape(s, 0) for s in expected]
+            assert [[shape(g, 0) for g in s.goals.all()] for s in compiled] == [
+                [shape(g, 0) for g in s.goals.all()] for s in expected
+            ]
+            assert all(g.stage is s for s in compiled for g in s.goals.all())
+            assert any(s.goals.all() for s in compiled)
