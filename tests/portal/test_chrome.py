@@ -142,3 +142,11 @@ def test_roles_totp_and_profile_cost_one_query(as_role, role):
     assert len([q for q in queries if "auth_group" in q]) == 1
     assert not [q for q in queries if q.startswith('SELECT "people_profile"')]
     assert not [q for q in queries if q.startswith('SELECT 1 AS "a" FROM "mfa_authenticator"')]
+
+
+def test_a_page_rendered_without_the_request_still_links_home(db):
+    """An early 400 (no user yet) renders base.html without the context processors: the brand still links home."""
+    from django.template import loader
+
+    html = loader.get_template("errors/400.html").render({"status": 400, "SITE_NAME": "Keystone"}, None)
+    assert '<a class="brand" href="/">' in html
