@@ -102,7 +102,7 @@ def prepared_objects(key: str, build: Callable[..., QuerySet], *args: Any, now_r
     select_fields = klass_info["select_fields"]
     start, end = select_fields[0], select_fields[-1] + 1
     init_list = [f[0].target.attname for f in select[start:end]]
-    populators = get_related_populators(klass_info, select, plan.alias)
+    populators = get_related_populators(klass_info, select, plan.alias)  # type: ignore[call-arg]  # Django 5.2's signature
     objects = []
     for row in compiler.results_iter(results=[rows]):
         obj = model_cls.from_db(plan.alias, init_list, row[start:end])

@@ -204,7 +204,7 @@ def _my_ladder_stages(user: User, cohort: Cohort | None) -> list[GoalStage]:
     for stage in stages:
         for goal in by_stage[stage.pk]:
             stage_field.set_cached_value(goal, stage)
-        prefetched = Goal.objects.all()
+        prefetched: Any = Goal.objects.all()
         prefetched._result_cache = by_stage[stage.pk]
         prefetched._prefetch_done = True
         stage._prefetched_objects_cache = {stage_field.remote_field.cache_name: prefetched}
