@@ -1,8 +1,8 @@
 """What every page's chrome (templates/base.html: header, menus, footer) needs, cheaply (issue 13).
 
 Guarantees:
-- ``chrome``: the header's fixed links, reversed once per process for each URLconf and script prefix (URLs do
-  not change while a process runs); a route that is not installed is "" exactly as ``{% url ... as x %}``
+- ``chrome``: the header's fixed links, reversed once per process for each URLconf, script prefix and language
+  (URLs do not change while a process runs); a route that is not installed is "" exactly as ``{% url ... as x %}``
   gives, so its link is left out. Nothing per person is kept: the person's own profile link is reversed per
   request, and which links a person sees is decided per request from ``nav``;
 - ``nav``: what the person's roles show (dashboards, facilitation and invitations, site administration),
@@ -16,6 +16,7 @@ import threading
 
 from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 
 from portal.people import permissions
 
@@ -55,7 +56,7 @@ def _reverse(name: str, *args) -> str:
 
 def chrome_urls() -> dict[str, str]:
     """The header's fixed links for this process's URLconf and the request's script prefix."""
-    key = (settings.ROOT_URLCONF, get_urlconf(), get_script_prefix())
+    key = (settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), get_language())
     urls = _kept.get(key)
     if urls is None:
         urls = {name: _reverse(url_name) for name, url_name in CHROME_URLS.items()}
