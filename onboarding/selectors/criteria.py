@@ -147,12 +147,16 @@ def prompt_topic_ids() -> QuerySet:
     ).values("target_id")
 
 
-def _reply_to_prompt(facts: Facts, params: dict):
+def reply_to_prompt_activities(facts: Facts) -> QuerySet:
+    """The person's replies to starter prompts of their cohorts (``reply_to_prompt`` counts their topics)."""
     topic_type = topic_content_type()
-    qs = facts.activities(Verb.POST_CREATED).filter(
+    return facts.activities(Verb.POST_CREATED).filter(
         context_type=topic_type, context_id__in=prompt_topic_ids(), cohort_id__in=facts.member_cohort_ids
     )
-    return _distinct(qs, "context_id", params.get("n", 1))
+
+
+def _reply_to_prompt(facts: Facts, params: dict):
+    return _distinct(reply_to_prompt_activities(facts), "context_id", params.get("n", 1))
 
 
 def _lessons(facts: Facts, params: dict):

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from metrics.verbs import Verb
 from portal.people.models import Cohort, Follow, Membership, User
+from portal.prepared_models import prepared_objects
 
 from ..models import Goal, GoalLadder, GoalProgress, GoalStage
 from . import criteria
@@ -187,17 +188,49 @@ def _my_ladder_stages(user: User, cohort: Cohort | None) -> list[GoalStage]:
     """The stages of the ladder that applies, each with its goals carrying the person's stored progress.
 
     Two queries: the ladder is a subquery, and progress is annotated on each goal (``my_current``,
-    ``my_completed_at``, ``my_has_progress``) instead of read separately.
+    ``my_completed_at``, ``my_has_progress``) instead of read separately. Both are compiled once per thread
+    (issue 13: the home page's goals card); the goals are put on their stages as ``prefetch_related`` would.
     """
-    ladder_pk = own_or_default_pk(GoalLadder.objects.all(), cohort.pk if cohort is not None else None)
-    mine = GoalProgress.objects.filter(user=user, goal=OuterRef("pk"))
-    goals = Goal.objects.order_by("position", "pk").annotate(
-        my_has_progress=Exists(mine),
-        my_current=Subquery(mine.values("current")[:1]),
-        my_completed_at=Subquery(mine.values("completed_at")[:1]),
-    )
-    stages = list(GoalStage.objects.filter(ladder_id=ladder_pk).prefetch_related(Prefetch("goals", queryset=goals)))
+    if cohort is None:
+        stages = prepared_objects("onboarding.ladder_stages.default", _ladder_stages)
+        goals = prepared_objects("onboarding.ladder_goals.default", _ladder_goals_of, user.pk)
+    else:
+        stages = prepared_objects("onboarding.ladder_stages", _ladder_stages, cohort.pk)
+        goals = prepared_objects("onboarding.ladder_goals", _ladder_goals_of, user.pk, cohort.pk)
+    by_stage: dict[int, list[Goal]] = {stage.pk: [] for stage in stages}
+    stage_field = Goal._meta.get_field("stage")
+    for goal in goals:
+        by_stage[goal.stage_id].append(goal)
+    for stage in stages:
+        for goal in by_stage[stage.pk]:
+            stage_field.set_cached_value(goal, stage)
+        prefetched: Any = Goal.objects.all()
+        prefetched._result_cache = by_stage[stage.pk]
+        prefetched._prefetch_done = True
+        stage._prefetched_objects_cache = {stage_field.remote_field.cache_name: prefetched}
     return sorted(stages, key=lambda s: s.order)
+
+
+def _ladder_pk(cohort_id: int | None) -> Subquery:
+    return own_or_default_pk(GoalLadder.objects.all(), cohort_id)
+
+
+def _ladder_stages(cohort_id: int | None = None) -> QuerySet[GoalStage]:
+    return GoalStage.objects.filter(ladder_id=_ladder_pk(cohort_id))
+
+
+def _ladder_goals_of(user_id: int, cohort_id: int | None = None) -> QuerySet[Goal]:
+    """The goals of the ladder's stages, in the order the stages' prefetch gave them."""
+    mine = GoalProgress.objects.filter(user_id=user_id, goal=OuterRef("pk"))
+    return (
+        Goal.objects.filter(stage__ladder_id=_ladder_pk(cohort_id))
+        .order_by("position", "pk")
+        .annotate(
+            my_has_progress=Exists(mine),
+            my_current=Subquery(mine.values("current")[:1]),
+            my_completed_at=Subquery(mine.values("completed_at")[:1]),
+        )
+    )
 
 
 def my_goals(

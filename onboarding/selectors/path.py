@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, cast
 
 from django.db.models import Exists, JSONField, OuterRef, Subquery, Value
@@ -10,6 +11,8 @@ from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 
 from portal.people.models import Membership, User
+from portal.prepared import prepared
+from portal.prepared_models import prepared_objects
 
 from ..models import (
     CohortOnboarding,
@@ -90,23 +93,24 @@ def newest_open_prompt(user: User):
     """The newest starter prompt in one of the person's cohorts that still takes replies (or None).
 
     A starter prompt is what the practice criterion counts (``criteria.prompt_topic_ids``): a topic
-    released from the prompt schedule or opened by a cohort's facilitator. One query. A locked or removed
-    topic is skipped, so the practice step never sends a newcomer to a topic they cannot answer.
+    released from the prompt schedule or opened by a cohort's facilitator. One query (compiled once per
+    thread, issue 13). A locked or removed topic is skipped, so the practice step never sends a newcomer to
+    a topic they cannot answer.
     """
-    from forums.models import Topic
-    from portal.people.models import Membership
+    found = prepared_objects("onboarding.newest_open_prompt", _newest_open_prompt, user.pk)
+    return found[0] if found else None
 
-    cohorts = Membership.objects.filter(user=user).values("cohort_id")
-    return (
-        Topic.objects.filter(
-            board__cohort_id__in=cohorts,
-            pk__in=criteria.prompt_topic_ids(),
-            is_locked=False,
-            is_visible=True,
-        )
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+
+def _newest_open_prompt(user_id: int):
+    from forums.models import Topic
+
+    cohorts = Membership.objects.filter(user_id=user_id).values("cohort_id")
+    return Topic.objects.filter(
+        board__cohort_id__in=cohorts,
+        pk__in=criteria.prompt_topic_ids(),
+        is_locked=False,
+        is_visible=True,
+    ).order_by("-created_at", "-pk")[:1]
 
 
 def _cohort_facts(cohort_ref, user_ref) -> tuple[dict, dict]:
@@ -153,18 +157,39 @@ def _cohort_facts(cohort_ref, user_ref) -> tuple[dict, dict]:
 def path_membership(user: User) -> Membership | None:
     """The person's ``goal_membership`` carrying what the path needs from its cohort (one query).
 
-    Pass it to ``path_state`` and ``my_goals`` when a page shows both (the home page).
+    Pass it to ``path_state`` and ``my_goals`` when a page shows both (the home page). Compiled once per
+    thread (issue 13: building its annotations cost more than the rest of the home page's queries).
     """
+    found = prepared_objects("onboarding.path_membership", _path_membership, user.pk)
+    return found[0] if found else None
+
+
+def _path_membership(user_id: int):
     first, second = _cohort_facts(OuterRef("cohort_id"), OuterRef("user_id"))
-    return goal_memberships(user).annotate(**first).annotate(**second).first()
+    return goal_memberships(User(pk=user_id)).annotate(**first).annotate(**second)[:1]
+
+
+def _practice_reply(user_id: int):
+    """One of the person's replies to a starter prompt, if any (what the practice step asks for)."""
+    return criteria.reply_to_prompt_activities(criteria.Facts(User(pk=user_id))).values_list("pk")[:1]
 
 
 def _person_facts(user: User, *, with_cohort_facts: bool) -> Any:
     """One query: the path row, the policy acknowledgement, whether any lesson is complete, and the profile
     when the caller has not read it; the default cohort's facts too for someone in no cohort."""
+    profile_cached = User.profile.is_cached(user)
+    key = f"onboarding.person_facts.{int(profile_cached)}{int(with_cohort_facts)}"
+    build = partial(_person_facts_query, with_profile=not profile_cached, with_cohort_facts=with_cohort_facts)
+    (person,) = prepared_objects(key, build, user.pk)
+    if not profile_cached and hasattr(person, "profile"):
+        user.profile = person.profile  # read once for the whole page
+    return person
+
+
+def _person_facts_query(user_id: int, *, with_profile: bool, with_cohort_facts: bool) -> Any:
     versions = PolicyVersion.objects.order_by("-major", "-minor")
     qs: Any = (
-        User.objects.filter(pk=user.pk)
+        User.objects.filter(pk=user_id)
         .select_related("onboarding_path")
         .annotate(
             policy_published=Exists(versions),
@@ -177,16 +202,12 @@ def _person_facts(user: User, *, with_cohort_facts: bool) -> Any:
             lesson_done=Exists(LessonProgress.objects.filter(user_id=OuterRef("pk"), completed_at__isnull=False)),
         )
     )
-    profile_cached = User.profile.is_cached(user)
-    if not profile_cached:
+    if with_profile:
         qs = qs.select_related("profile")
     if with_cohort_facts:
         first, second = _cohort_facts(None, OuterRef("pk"))
         qs = qs.annotate(**first).annotate(**second)
-    person = qs.get()
-    if not profile_cached and hasattr(person, "profile"):
-        user.profile = person.profile  # read once for the whole page
-    return person
+    return qs
 
 
 def path_state(user: User, *, membership: Membership | object | None = _UNSET) -> PathState:
@@ -206,14 +227,15 @@ def path_state(user: User, *, membership: Membership | object | None = _UNSET) -
     survey_slug = facts.path_survey_slug
     survey_done = survey_slug is None or facts.path_survey_answered
     lesson_done = person.lesson_done
-    practice_measure, _ = criteria.REGISTRY["reply_to_prompt"].measure(criteria.Facts(user), {"n": 1})
+    # The practice step is ``reply_to_prompt`` with n=1: met by any reply to a starter prompt (compiled, issue 13).
+    practiced = bool(prepared("onboarding.practiced", _practice_reply, user.pk))
     done = {
         Step.WELCOME: bool(path and path.welcome_seen_at),
         Step.SURVEY: survey_done,
         Step.POLICY: not person.policy_published or person.policy_acknowledged,
         Step.PROFILE: user.profile.is_complete,
         Step.LESSON: lesson_done,
-        Step.PRACTICE: practice_measure.met,
+        Step.PRACTICE: practiced,
         Step.GOALS: bool(path and path.goals_seen_at),
     }
     # Both looked up whatever the progress, so the page costs the same queries at every step.

@@ -228,9 +228,14 @@ def get_role_names(user) -> set[str]:
         return set()
     cached = getattr(user, "_role_names", None)
     if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        if user.is_superuser:
-            cached.add(Role.ADMIN)
-        cached.add(Role.LEADER)
-        user._role_names = cached
+        cached = user._role_names = role_names_from_groups(user, user.groups.values_list("name", flat=True))
     return cached
+
+
+def role_names_from_groups(user, group_names) -> set[str]:
+    """A user's role names given the names of their groups (the request's one read: portal.middleware)."""
+    names = set(group_names)
+    if user.is_superuser:
+        names.add(Role.ADMIN)
+    names.add(Role.LEADER)
+    return names

@@ -49,11 +49,16 @@ def who_to_follow(user: User, *, limit: int = 5, among: QuerySet | None = None) 
     ``among`` (a queryset of user ids) narrows the field, e.g. to people who blog. People with no signal
     yet come last (by name). One query whatever the size of the organisation.
     """
+    return suggestions(list(who_to_follow_queryset(user, among=among)), limit=limit)
+
+
+def who_to_follow_queryset(user: User, *, among: QuerySet | None = None) -> QuerySet:
+    """The candidates behind ``who_to_follow``, strongest first (the home page runs it compiled)."""
     # people_for_viewer annotates is_following (and the counts below are annotations too): typed as Any.
     qs: Any = cast(Any, people_for_viewer(user)).exclude(pk=user.pk).filter(is_following=False)
     if among is not None:
         qs = qs.filter(pk__in=among)
-    qs = (
+    return (
         qs.annotate(
             n_followers=follow_count("followee", "follower"),
             n_replies=replies_received(),
@@ -66,6 +71,10 @@ def who_to_follow(user: User, *, limit: int = 5, among: QuerySet | None = None) 
         )
         .order_by("-influence", Lower("profile__display_name"), "pk")[:CANDIDATES]
     )
+
+
+def suggestions(candidates: list[User], *, limit: int) -> list[Suggestion]:
+    """``limit`` of ``who_to_follow_queryset``'s candidates, taken in turn from every level."""
     return [
         Suggestion(
             person=p,
@@ -73,5 +82,5 @@ def who_to_follow(user: User, *, limit: int = 5, among: QuerySet | None = None) 
             replies_received=cast(Any, p).n_replies,
             recent=cast(Any, p).n_recent,
         )
-        for p in _by_level_in_turn(list(qs), limit)
+        for p in _by_level_in_turn(candidates, limit)
     ]

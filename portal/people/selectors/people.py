@@ -119,9 +119,14 @@ def people_you_may_know(user: User, cohort_ids: set[int] | QuerySet, limit: int 
     """
     if not isinstance(cohort_ids, QuerySet) and not cohort_ids:
         return []
+    return list(people_you_may_know_queryset(user, cohort_ids, limit=limit))
+
+
+def people_you_may_know_queryset(user: User, cohort_ids: set[int] | QuerySet, *, limit: int = 6) -> QuerySet:
+    """The query behind ``people_you_may_know`` (the home page runs it compiled: ``portal.prepared_models``)."""
     # people_for_viewer annotates is_following, which QuerySet[User] does not carry.
     candidates = cast("QuerySet[Any]", people_for_viewer(user))
-    return list(
+    return (
         candidates.filter(Exists(Membership.objects.filter(user=OuterRef("pk"), cohort_id__in=cohort_ids)))
         .exclude(pk=user.pk)
         .filter(is_following=False)
