@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import cast
+
 from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -128,9 +131,9 @@ def _entry_from_row(row: tuple, db: str) -> Entry:
                 descriptor.related.field.set_cached_value(instance, owner)
         else:
             descriptor.field.set_cached_value(owner, instance)
-    entry = made[""]
-    entry.comment_count, entry.read_count = row[at], row[at + 1]
-    return entry  # type: ignore[return-value]
+    entry = cast(Entry, made[""])
+    entry.comment_count, entry.read_count = row[at], row[at + 1]  # type: ignore[attr-defined]
+    return entry
 
 
 def entry_for_page(blog_slug: str, entry_slug: str) -> Entry:
@@ -204,6 +207,10 @@ class PageComment:
     """One comment of an entry page as plain values (issue 13: no model instances): the Comment fields the page
     shows under their own names, its author's as ``author_…``, and, for a thread, ``replies`` (oldest first)."""
 
+    pk: int
+    parent_id: int | None
+    deleted_at: datetime | None
+    hidden_at: datetime | None
     replies: list[PageComment]
 
     def __init__(self, row: tuple):
@@ -255,7 +262,7 @@ def entry_comment_page(entry_id: int, *, page: int = 1, per_page: int | None = N
         else:
             replies.append(comment)
     for reply in replies:
-        if (thread := by_pk.get(reply.parent_id)) is not None:
+        if (thread := by_pk.get(cast(int, reply.parent_id))) is not None:
             thread.replies.append(reply)
     return threads[:per_page], len(threads) > per_page
 
