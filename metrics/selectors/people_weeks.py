@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Sum, Value
+from django.db.models import Count, F, IntegerField, QuerySet, Sum, Value
 
 from ..models import DailyActor, WeeklyActor
 
@@ -82,8 +82,8 @@ def person_days(first: date, end: date, narrow: Callable[[QuerySet], QuerySet]) 
 
     Daily active people summed over days is the number of distinct (person, day) pairs. Whole weeks
     read each person-week's ``active_days``, exact when the person has one row in the scope that week;
-    the few with more (two cohorts, a level or department changed that week) have their days counted
-    distinctly from DailyActor, as do the days outside whole weeks.
+    the few with more rows than weeks (two cohorts, a level or department changed) have their days
+    counted distinctly from DailyActor, as do the days outside whole weeks.
 
     Guarantees: the same sums as counting distinct people day by day over DailyActor; one query,
     whatever the range or the history; its rows follow people x weeks.
@@ -98,23 +98,28 @@ def person_days(first: date, end: date, narrow: Callable[[QuerySet], QuerySet]) 
             )
         return _distinct_days(narrow(qs), rows=1)
 
-    sums: dict[date, int] = {}
     parts = [build(qs) for qs in sources(first, end)]
     weeks = whole_weeks(first, end)
     if weeks is not None:
-        # Person-weeks with more than one row in the scope: their days, counted distinctly (rows = 0).
+        # People with two rows in the scope in one of its whole weeks (more rows than weeks): their days
+        # in the whole weeks, counted distinctly (rows = 0), replace their person-weeks' active days.
         shared = (
-            narrow(WeeklyActor.objects.filter(active_days__gt=0, week=OuterRef("week"), actor_id=OuterRef("actor_id")))
-            .values("week", "actor_id")
-            .annotate(n=Count("id"))
-            .filter(n__gt=1)
+            narrow(WeeklyActor.objects.filter(week__range=weeks, active_days__gt=0))
+            .values("actor_id")
+            .annotate(n=Count("id"), weeks=Count("week", distinct=True))
+            .filter(n__gt=F("weeks"))
+            .values("actor_id")
         )
-        days = DailyActor.objects.filter(week__range=weeks)
-        parts.append(_distinct_days(narrow(days).filter(Exists(shared)), rows=0))
+        days = narrow(DailyActor.objects.filter(week__range=weeks, actor_id__in=shared))
+        parts.append(_distinct_days(days, rows=0))
     query = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
+    found: dict[tuple[date, int], int] = {}
+    exact: dict[tuple[date, int], int] = {}
     for row in query.order_by():
-        if row["rows"] <= 1:  # 1: one row in the scope (or days counted distinctly); 0: the shared ones
-            sums[row["week"]] = sums.get(row["week"], 0) + row["days"]
+        (exact if row["rows"] == 0 else found)[(row["week"], row["actor_id"])] = row["days"]
+    sums: dict[date, int] = {}
+    for (week, actor), days_active in found.items():
+        sums[week] = sums.get(week, 0) + exact.get((week, actor), days_active)
     return sums
 
 
