@@ -111,9 +111,17 @@ def _aggregate_in_database(
     Exactly the rows the Python path writes: dimensions as recorded on the activity (today's
     department and role only for rows recorded before those were kept), counters per ACTOR_COUNTERS.
     """
-    counters = ", ".join(
-        f"COALESCE(SUM(n) FILTER (WHERE verb IN ({quoted(verbs)})), 0)::int" for verbs in ACTOR_COUNTERS.values()
+    # Each verb's weight in every counter (0 or 1), joined to the grain rows once: a product per counter
+    # instead of a verb-list test per counter and row. Verbs not listed are engagement in no counter.
+    known = sorted(set(NON_ENGAGEMENT).union(*ACTOR_COUNTERS.values()))
+    weights = ", ".join(
+        f"({quoted([verb])}, {int(verb not in NON_ENGAGEMENT)}, "
+        + ", ".join(str(int(verb in verbs)) for verbs in ACTOR_COUNTERS.values())
+        + ")"
+        for verb in known
     )
+    slots = [f"c{i}" for i in range(len(ACTOR_COUNTERS))]
+    counters = ", ".join(f"SUM(g.n * COALESCE(w.{slot}, 0))::int" for slot in slots)
     columns = ", ".join(["actions", *ACTOR_COUNTERS])
     where, params = "", cast(dict[str, Any], {"tz": site_tz().key})
     if first is not None and last is not None:
@@ -166,9 +174,10 @@ def _aggregate_in_database(
             ){first_days}
             INSERT INTO {DailyActor._meta.db_table}
                 (day, week, actor_id, cohort_id, management_level, department, role, {columns})
-            SELECT day, {week_sql("day")}, actor_id, cohort_id, management_level, department, role,
-                   COALESCE(SUM(n) FILTER (WHERE verb NOT IN ({quoted(NON_ENGAGEMENT)})), 0)::int, {counters}
-            FROM grain GROUP BY day, actor_id, cohort_id, management_level, department, role
+            SELECT g.day, {week_sql("g.day")}, g.actor_id, g.cohort_id, g.management_level, g.department, g.role,
+                   SUM(g.n * COALESCE(w.engaged, 1))::int, {counters}
+            FROM grain g LEFT JOIN (VALUES {weights}) AS w (verb, engaged, {", ".join(slots)}) ON w.verb = g.verb
+            GROUP BY g.day, g.actor_id, g.cohort_id, g.management_level, g.department, g.role
             """,  # noqa: S608 (table names from the models, constants quoted)
             params,
         )
