@@ -6,8 +6,8 @@ Builds each history on PostgreSQL (see bench/rollup.py: same generator, same ded
 rolls it up, then times the analyst's pages through Django's test client after a warm-up: CPU per
 request of this process and of its PostgreSQL backend (from /proc, so the server must be local), the
 measure other work on a shared machine disturbs least, with the wall-time ratios of the fastest and
-the median of 15 requests beside it. Dashboards read rollup tables only, so the ratio should stay near 1 even though the
-activity log grows a hundredfold.
+the median of 15 requests beside it, and the queries of one request at each size. Dashboards read
+rollup tables only, so the ratio should stay near 1 even though the activity log grows a hundredfold.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ def measure(n: int) -> dict[str, float]:
     from django.contrib.auth.models import Group
     from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     from metrics.models import Activity
     from metrics.rollup import rollup_run
@@ -65,6 +66,9 @@ def measure(n: int) -> dict[str, float]:
         response = client.get(url, query)
         if response.status_code != 200:
             sys.exit(f"{url} answered {response.status_code}")
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url, query)
+        results[f"{name} (queries)"] = len(queries)
         times = []
         cpu_began = time.process_time(), backend_cpu(backend)
         for _ in range(REPEAT):
@@ -84,14 +88,15 @@ def main(argv: list[str]) -> None:
     setup()
     a = measure(small)
     b = measure(large)
-    print(f"{'page':<34} {small:>10,} {large:>10,}   ratio   fastest of {REPEAT}   median")
+    print(f"{'page':<34} {small:>10,} {large:>10,}   ratio   fastest of {REPEAT}   median   queries")
     for name in pages(0):
         cpu_a, cpu_b = a[f"{name} (cpu)"], b[f"{name} (cpu)"]
         wall = b[name] / a[name]
         median = b[f"{name} (median)"] / a[f"{name} (median)"]
+        queries = f"{a[f'{name} (queries)']} / {b[f'{name} (queries)']}"
         print(
             f"{name:<34} {cpu_a * 1000:>8.1f}ms {cpu_b * 1000:>8.1f}ms {cpu_b / cpu_a:>7.2f}"
-            f" {wall:>15.2f} {median:>8.2f}"
+            f" {wall:>15.2f} {median:>8.2f} {queries:>9}"
         )
     total_a = sum(a[f"{name} (cpu)"] for name in pages(0))
     total_b = sum(b[f"{name} (cpu)"] for name in pages(0))

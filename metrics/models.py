@@ -185,6 +185,11 @@ class WeeklyActor(Dimensions, PersonCounters):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, db_constraint=False, db_index=False, on_delete=models.CASCADE, related_name="+"
     )
+    # Days of the week this person was active in this row's cohort, level, department and role (0-7):
+    # daily active people summed over a week's days, without reading the person-days.
+    active_days = models.PositiveSmallIntegerField(
+        default=0, help_text="days of the week with engagement activity (DailyActor rows with actions)"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["week", "cohort"]), models.Index(fields=["actor", "week"])]

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any, cast
 
 from django.db import connection
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 
 from ..definitions import ACTOR_COUNTERS, MILESTONE_VERBS, NON_ENGAGEMENT
@@ -92,7 +92,9 @@ def reaggregate_days(days: set[date], snapshot: Snapshot) -> int:
     return written
 
 
-def _aggregate_in_database(first: date | None, last: date | None, *, firsts: bool = False) -> int:
+def _aggregate_in_database(
+    first: date | None, last: date | None, *, firsts: bool = False, top: int | None = None
+) -> int:
     """PostgreSQL: both day tables from one set-based read of the log at their grain (INSERT ... SELECT).
 
     One statement: the GROUP BY at the grain (day x person x cohort x level x department x role x verb)
@@ -102,19 +104,31 @@ def _aggregate_in_database(first: date | None, last: date | None, *, firsts: boo
     once per person-day rather than per activity), then grouped again as rows recorded without them
     may land on the same dimensions. ``first``/``last`` None: the whole log, and
     with ``firsts`` ActorFirst is filled from the same grain (a person's first local day of a
-    milestone is the least day of its verbs), so a rebuild reads the log once for all three.
+    milestone is the least day of its verbs), so a rebuild reads the log once for all three; ``top``
+    (the whole log only) leaves out activities above that id, so the day tables count exactly the
+    activities up to it.
 
     Exactly the rows the Python path writes: dimensions as recorded on the activity (today's
     department and role only for rows recorded before those were kept), counters per ACTOR_COUNTERS.
     """
-    counters = ", ".join(
-        f"COALESCE(SUM(n) FILTER (WHERE verb IN ({quoted(verbs)})), 0)::int" for verbs in ACTOR_COUNTERS.values()
+    # Each verb's weight in every counter (0 or 1), joined to the grain rows once: a product per counter
+    # instead of a verb-list test per counter and row. Verbs not listed are engagement in no counter.
+    known = sorted(set(NON_ENGAGEMENT).union(*ACTOR_COUNTERS.values()))
+    weights = ", ".join(
+        f"({quoted([verb])}, {int(verb not in NON_ENGAGEMENT)}, "
+        + ", ".join(str(int(verb in verbs)) for verbs in ACTOR_COUNTERS.values())
+        + ")"
+        for verb in known
     )
+    slots = [f"c{i}" for i in range(len(ACTOR_COUNTERS))]
+    counters = ", ".join(f"SUM(g.n * COALESCE(w.{slot}, 0))::int" for slot in slots)
     columns = ", ".join(["actions", *ACTOR_COUNTERS])
     where, params = "", cast(dict[str, Any], {"tz": site_tz().key})
     if first is not None and last is not None:
         where = "WHERE a.created_at >= %(lo)s AND a.created_at < %(hi)s"
         params |= {"lo": day_start(first), "hi": day_start(last + timedelta(days=1))}
+    elif top is not None:
+        where, params = "WHERE a.id <= %(top)s", params | {"top": top}
     milestones = ", ".join(
         f"({quoted([verb])}, {quoted([milestone])})" for milestone, verbs in MILESTONE_VERBS.items() for verb in verbs
     )
@@ -160,9 +174,10 @@ def _aggregate_in_database(first: date | None, last: date | None, *, firsts: boo
             ){first_days}
             INSERT INTO {DailyActor._meta.db_table}
                 (day, week, actor_id, cohort_id, management_level, department, role, {columns})
-            SELECT day, {week_sql("day")}, actor_id, cohort_id, management_level, department, role,
-                   COALESCE(SUM(n) FILTER (WHERE verb NOT IN ({quoted(NON_ENGAGEMENT)})), 0)::int, {counters}
-            FROM grain GROUP BY day, actor_id, cohort_id, management_level, department, role
+            SELECT g.day, {week_sql("g.day")}, g.actor_id, g.cohort_id, g.management_level, g.department, g.role,
+                   SUM(g.n * COALESCE(w.engaged, 1))::int, {counters}
+            FROM grain g LEFT JOIN (VALUES {weights}) AS w (verb, engaged, {", ".join(slots)}) ON w.verb = g.verb
+            GROUP BY g.day, g.actor_id, g.cohort_id, g.management_level, g.department, g.role
             """,  # noqa: S608 (table names from the models, constants quoted)
             params,
         )
@@ -181,12 +196,13 @@ def _has_rows_without_dimensions(where: str, params: dict) -> bool:
         return bool(cursor.fetchone()[0])
 
 
-def rebuild_days_in_database() -> int:
-    """PostgreSQL rebuild: DailyVerbCount, DailyActor and ActorFirst from one read of the whole log.
+def rebuild_days_in_database(*, top: int) -> int:
+    """PostgreSQL rebuild: DailyVerbCount, DailyActor and ActorFirst from one read of the log up to id ``top``.
 
-    The tables must be empty. Returns the number of local days with activity.
+    The tables must be empty. Returns the number of local days with activity. Guarantees: the day
+    tables' counts add up to the number of activities with ids up to ``top`` (each counted once).
     """
-    _aggregate_in_database(None, None, firsts=True)
+    _aggregate_in_database(None, None, firsts=True, top=top)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(DISTINCT day) FROM {DailyVerbCount._meta.db_table}")  # noqa: S608
         return cursor.fetchone()[0]
@@ -201,14 +217,19 @@ def refresh_weeks(weeks: set[date] | None) -> None:
     columns = ["actions", *ACTOR_COUNTERS]
     keys = ["week", "actor_id", "cohort_id", "management_level", "department", "role"]
     quote = connection.ops.quote_name
-    target = f"{quote(WeeklyActor._meta.db_table)} ({', '.join(quote(c) for c in keys + columns)})"
+    target = f"{quote(WeeklyActor._meta.db_table)} ({', '.join(quote(c) for c in [*keys, *columns, 'active_days'])})"
     batches: list[list[date] | None] = [None] if weeks is None else list(chunks(sorted(weeks)))
     for batch in batches:
         stale, source = WeeklyActor.objects.all(), DailyActor.objects.all()
         if batch is not None:
             stale, source = stale.filter(week__in=batch), source.filter(week__in=batch)
         stale.delete()
-        summed = source.values(*keys).annotate(**{f"total_{c}": Sum(c) for c in columns}).order_by()
+        # One DailyActor row per person, day and dimensions: its rows with actions are the active days.
+        summed = (
+            source.values(*keys)
+            .annotate(**{f"total_{c}": Sum(c) for c in columns}, days=Count("id", filter=Q(actions__gt=0)))
+            .order_by()
+        )
         sql, params = summed.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {target} {sql}", params)

@@ -112,11 +112,11 @@ class Touched:
         return t
 
 
-def _apply(touched: Touched | None, snapshot: Snapshot, days: set) -> None:
-    """Recompute everything ``touched`` names (None: everything) from Activity."""
+def _apply(touched: Touched | None, snapshot: Snapshot, days: set, top: int = 0) -> None:
+    """Recompute everything ``touched`` names (None: everything, the days up to activity ``top``) from Activity."""
     if touched is None and in_database():
         # One read of the whole log fills the day tables and the firsts together.
-        rebuild_days_in_database()
+        rebuild_days_in_database(top=top)
     else:
         reaggregate_days(days, snapshot)
         if touched is None:
@@ -238,7 +238,7 @@ def _rebuild() -> RollupResult:
                 .distinct()
                 .order_by()
             )
-        _apply(None, Snapshot(), days)
+        _apply(None, Snapshot(), days, top)
         if in_database():
             days = set(DailyVerbCount.objects.values_list("day", flat=True).distinct().order_by())
         # What the day tables counted: every activity rolled up (no second pass over the log to count it).
@@ -246,7 +246,11 @@ def _rebuild() -> RollupResult:
         # Ids above the old watermark that are not visible yet may still commit: remember them.
         lowest = Activity.objects.aggregate(low=Min("id"))["low"] or 1
         start = min(previous, top) if previous else lowest - 1
-        visible = Activity.objects.filter(id__gt=start, id__lte=top).count()
+        if in_database() and not previous:
+            # A first rebuild looks at every id up to top: the day statement has just counted them (up to top).
+            visible = processed
+        else:
+            visible = Activity.objects.filter(id__gt=start, id__lte=top).count()
         missing: list[int] = []
         if visible != top - start:
             ids = set(Activity.objects.filter(id__gt=start, id__lte=top).values_list("id", flat=True))

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import cast
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 
 from ..models import DailyActor, MemberStatus, PersonRole
 from . import figures as f
@@ -26,35 +26,54 @@ REGULAR_WEEKS, REGULAR_OF = 3, 4
 
 
 def regular_contributors(scope: Scope, *, actor_id: int | None = None) -> set[int]:
-    """People who contributed in at least 3 of the 4 seven-day windows ending on the range's last day."""
-    end = scope.end
+    """People who contributed in at least 3 of the 4 seven-day windows ending on the range's last day.
+
+    Guarantees: read once per request and selection (the funnel and the headline share it).
+    """
+    if actor_id is None and scope.plan is not None:
+        key = ("regular-of", scope.cohort_ids, scope.level, scope.department, scope.end)
+        return scope.plan.memo(key, lambda: _regular_contributors(scope, actor_id=None))
+    return _regular_contributors(scope, actor_id=actor_id)
+
+
+def _window(end: date):
+    """Which of the 4 seven-day windows ending on ``end`` a person-day falls in (0: the last), in SQL."""
+    return Case(
+        *(When(day__gte=end - timedelta(days=7 * (i + 1) - 1), then=Value(i)) for i in range(REGULAR_OF - 1)),
+        default=Value(REGULAR_OF - 1),
+        output_field=IntegerField(),
+    )
+
+
+def _regulars(qs, end: date, *fields: str):
+    """(person, ``fields``...) rows of the people who contributed in at least 3 of the 4 windows ending on ``end``.
+
+    Counted in the database (one row per regular contributor, not per person-day).
+    """
     first = end - timedelta(days=7 * REGULAR_OF - 1)
-    qs = DailyActor.objects.filter(day__range=(first, end), contributions__gt=0)
+    return (
+        qs.filter(day__range=(first, end), contributions__gt=0)
+        .values("actor_id", *fields)
+        .annotate(windows=Count(_window(end), distinct=True))
+        .filter(windows__gte=REGULAR_WEEKS)
+        .values_list("actor_id", *fields)
+        .order_by()
+    )
+
+
+def _regular_contributors(scope: Scope, *, actor_id: int | None) -> set[int]:
+    qs = DailyActor.objects.all()
     qs = qs.filter(actor_id=actor_id) if actor_id else scope.dims(qs)
-    pairs = qs.values_list("actor_id", "day").distinct()
-    windows: dict[int, set[int]] = defaultdict(set)
-    for actor_id, day in pairs:
-        windows[actor_id].add((end - day).days // 7)
-    return {actor for actor, seen in windows.items() if len(seen) >= REGULAR_WEEKS}
+    return {row[0] for row in _regulars(qs, scope.end)}
 
 
 def regular_by_group(scope: Scope) -> dict[tuple, set[int]]:
     """Regular contributors at the range's end per row group, for every selection at once (once per request)."""
 
     def read() -> dict[tuple, set[int]]:
-        end = scope.end
-        first = end - timedelta(days=7 * REGULAR_OF - 1)
-        windows: dict[tuple, set[int]] = defaultdict(set)
-        for actor, day, *dims in (
-            scope.everyone(DailyActor.objects.filter(day__range=(first, end), contributions__gt=0))
-            .values_list("actor_id", "day", *f.GROUP)
-            .distinct()
-        ):
-            windows[(actor, dims[0], dims[1], dims[2] or "")].add((end - day).days // 7)
         regular: dict[tuple, set[int]] = defaultdict(set)
-        for (actor, *dims), seen in windows.items():
-            if len(seen) >= REGULAR_WEEKS:
-                regular[tuple(dims)].add(actor)
+        for actor, *dims in _regulars(scope.everyone(DailyActor.objects.all()), scope.end, *f.GROUP):
+            regular[(dims[0], dims[1], dims[2] or "")].add(actor)
         return regular
 
     return read() if scope.plan is None else scope.plan.memo(("regular", scope.end), read)
@@ -126,16 +145,6 @@ def _funnel_siblings(scope: Scope) -> dict[str, list[dict]]:
     return out
 
 
-def _daily_active(scope: Scope, first: date) -> dict[date, int]:
-    rows = (
-        scope.dims(DailyActor.objects.filter(day__range=(first, scope.end), actions__gt=0))
-        .values("day")
-        .annotate(n=Count("actor_id", distinct=True))
-        .order_by()
-    )
-    return {row["day"]: row["n"] for row in rows}
-
-
 def _active_weeks(scope: Scope, first: date) -> dict[date, set[int]]:
     pairs = people_weeks.per_week(
         first, scope.end, lambda qs: scope.dims(qs.filter(actions__gt=0)).values_list("week", "actor_id").distinct()
@@ -155,14 +164,15 @@ def active_people(scope: Scope) -> Panel:
     weeks = scope.weeks()
     k = scope.k
     first = scope.first_week - timedelta(days=21)
-    daily = _daily_active(scope, first)
+    daily = people_weeks.person_days(first, scope.end, scope.dims)  # per week: active people summed over its days
     by_week = _active_weeks(scope, first)
     groups: dict[date, dict] = defaultdict(lambda: defaultdict(set))
     if scope.plan is not None and k:
-        for week, actor, *dims in (
-            scope.everyone(DailyActor.objects.filter(day__range=(first, scope.end), actions__gt=0))
-            .values_list("week", "actor_id", *f.GROUP)
-            .distinct()
+        # Person-weeks for the whole weeks (active in the week = active on one of its days), days for the rest.
+        for week, actor, *dims in people_weeks.combined(
+            first,
+            scope.end,
+            lambda qs: scope.everyone(qs.filter(actions__gt=0)).values_list("week", "actor_id", *f.GROUP).distinct(),
         ):
             groups[week][(dims[0], dims[1], dims[2] or "")].add(actor)
     rows = []
@@ -172,9 +182,9 @@ def active_people(scope: Scope) -> Panel:
         mau_people = set().union(*(by_week.get(w, set()) for w in window))
         mau = len(mau_people)
         days = _days_of(week, scope.end)
-        dau = sum(daily.get(d, 0) for d in days) / len(days)
+        dau = daily.get(week, 0) / len(days)
         month_days = [d for w in window for d in _days_of(w, scope.end)]
-        month_dau = sum(daily.get(d, 0) for d in month_days) / len(month_days)
+        month_dau = sum(daily.get(w, 0) for w in window) / len(month_days)
         month_groups: dict[tuple, set] = defaultdict(set)
         for w in window:
             for group, people in groups.get(w, {}).items():
@@ -225,13 +235,19 @@ def contributors_and_readers(scope: Scope) -> Panel:
     )
     found = {row["week"]: row for row in rows_qs}
     groups = f.per_group(
-        scope.everyone(DailyActor.objects.filter(day__range=(scope.first_week, scope.end), actions__gt=0))
-        .values("week", *f.GROUP)
-        .annotate(
-            active=Count("actor_id", distinct=True),
-            contributors=Count("actor_id", distinct=True, filter=Q(contributions__gt=0)),
-        )
-        .order_by(),
+        people_weeks.per_week(
+            scope.first_week,
+            scope.end,
+            lambda qs: (
+                scope.everyone(qs.filter(actions__gt=0))
+                .values("week", *f.GROUP)
+                .annotate(
+                    active=Count("actor_id", distinct=True),
+                    contributors=Count("actor_id", distinct=True, filter=Q(contributions__gt=0)),
+                )
+                .order_by()
+            ),
+        ),
         key=lambda row: row["week"],
         fields=("active", "contributors"),
     )
@@ -409,11 +425,15 @@ def level_posts(scope: Scope) -> Panel:
     found = {(row["week"], row["management_level"]): row for row in qs}
     posters: dict[tuple, dict] = defaultdict(lambda: defaultdict(set))
     if scope.plan is not None and scope.k:
-        for week, actor, *dims in (
-            scope.everyone(DailyActor.objects.filter(day__range=(scope.first_week, scope.end)))
-            .filter(Q(topics__gt=0) | Q(replies__gt=0))
-            .values_list("week", "actor_id", *f.GROUP)
-            .distinct()
+        for week, actor, *dims in people_weeks.combined(
+            scope.first_week,
+            scope.end,
+            lambda qs: (
+                scope.everyone(qs)
+                .filter(Q(topics__gt=0) | Q(replies__gt=0))
+                .values_list("week", "actor_id", *f.GROUP)
+                .distinct()
+            ),
         ):
             posters[(week, dims[1])][(dims[0], dims[1], dims[2] or "")].add(actor)
     rows = []

@@ -12,7 +12,7 @@ from django.db.models import Aggregate, Count, FloatField, Max, Q, Sum
 from django.db.models.functions import Coalesce, TruncWeek
 
 from .. import disclosure
-from ..models import DailyActor, GoalState, GoalStatus, LessonProgress, PersonRole, PromptRollup, PromptTiming
+from ..models import GoalState, GoalStatus, LessonProgress, PersonRole, PromptRollup, PromptTiming
 from ..models import TopicResponse as Topic
 from . import figures as f
 from . import people_weeks
@@ -485,14 +485,15 @@ def team(scope: Scope) -> Panel:
     # team member (every cohort they contributed in, and "all"), read with the leaders' row groups.
     team_reach: dict[date, dict] = defaultdict(lambda: defaultdict(set))
     if scope.plan is not None and scope.k:
-        for week, actor, role, *group in (
-            scope.everyone(
-                DailyActor.objects.filter(day__range=(scope.first_week, scope.end), contributions__gt=0),
-                role=None,
-            )
-            .filter(role__in=(PersonRole.LEADER, PersonRole.TEAM))
-            .values_list("week", "actor_id", "role", *f.GROUP)
-            .distinct()
+        for week, actor, role, *group in people_weeks.combined(
+            scope.first_week,
+            scope.end,
+            lambda qs: (
+                scope.everyone(qs.filter(contributions__gt=0), role=None)
+                .filter(role__in=(PersonRole.LEADER, PersonRole.TEAM))
+                .values_list("week", "actor_id", "role", *f.GROUP)
+                .distinct()
+            ),
         ):
             if role == PersonRole.TEAM:
                 team_reach[week][actor] |= {disclosure.ALL} if group[0] is None else {disclosure.ALL, group[0]}

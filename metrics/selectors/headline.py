@@ -6,9 +6,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
-from ..models import DailyActor, MemberStatus
+from ..models import MemberStatus
 from ..models import TopicResponse as Topic
 from . import figures as f
 from . import people_weeks
@@ -29,7 +29,6 @@ class Headline:
 def period_figures(scope: Scope) -> list[Headline]:
     """Every headline figure for ``scope``'s dates (a fixed number of queries, whatever the history size)."""
     k = scope.k
-    qs = scope.dims(DailyActor.objects.filter(day__range=(scope.start, scope.end)))
     agg = people_weeks.period_totals(scope)
 
     def people(field: str) -> Count:
@@ -60,10 +59,7 @@ def period_figures(scope: Scope) -> list[Headline]:
         return [row[key] for row in weekly]
 
     days = (scope.end - scope.start).days + 1
-    daily = (
-        qs.filter(actions__gt=0).values("day").annotate(n=Count("actor_id", distinct=True)).values_list("n", flat=True)
-    )
-    avg_daily = sum(daily) / days
+    avg_daily = sum(people_weeks.person_days(scope.start, scope.end, scope.dims).values()) / days
     firsts: dict[int, date] = {}
     for actor_id, day in scope.people_dims(
         MemberStatus.objects.filter(first_contribution_on__range=(scope.start, scope.end))
@@ -196,9 +192,14 @@ def _sibling_figures(scope: Scope, people) -> dict[str, list[list[dict]]]:
         return {}
     rng = (scope.start, scope.end)
     fields = {name: people(field) for name, field in COLUMNS.items()}
-    base = scope.everyone(DailyActor.objects.filter(day__range=rng))
-    whole = f.per_group(base.values(*f.GROUP).annotate(**fields).order_by(), lambda r: None, fields).get(None, {})
-    weekly = f.per_group(base.values("week", *f.GROUP).annotate(**fields).order_by(), lambda r: r["week"], fields)
+    whole = f.per_group(_people_per_group(scope), lambda r: None, fields).get(None, {})
+    weekly = f.per_group(
+        people_weeks.per_week(
+            scope.start, scope.end, lambda qs: scope.everyone(qs).values("week", *f.GROUP).annotate(**fields).order_by()
+        ),
+        lambda r: r["week"],
+        fields,
+    )
     firsts: dict[tuple, dict] = defaultdict(dict)
     for row in scope.members():
         day = row["first_contribution_on"]
@@ -241,3 +242,27 @@ def _sibling_figures(scope: Scope, people) -> dict[str, list[list[dict]]]:
         out[key] = [[w.get(name, {})] for w in weekly.values()]
     out["stickiness"] = out["avg_daily"]
     return out
+
+
+def _people_per_group(scope: Scope) -> list[dict]:
+    """Per row group of every selection (``scope.everyone``), the distinct people over the range behind
+    each ``COLUMNS`` figure: rows shaped like ``values(*GROUP).annotate(...)`` over the range's person-days.
+
+    Guarantees: the same counts as counting distinct people over DailyActor, read from person-weeks for
+    the whole weeks (a person-week's counters are the sums of its days) in one query.
+    """
+    sums = {column: Sum(column) for column in COLUMNS.values()}
+    totals: dict[tuple, dict[str, int]] = {}
+    for row in people_weeks.combined(
+        scope.start, scope.end, lambda qs: scope.everyone(qs).values("actor_id", *f.GROUP).annotate(**sums).order_by()
+    ):
+        key = (row["actor_id"], *(row[g] for g in f.GROUP))
+        seen = totals.setdefault(key, dict.fromkeys(sums, 0))
+        for column in sums:
+            seen[column] += row[column] or 0
+    groups: dict[tuple, dict[str, int]] = {}
+    for (_actor, *group), seen in totals.items():
+        counts = groups.setdefault(tuple(group), dict.fromkeys(COLUMNS, 0))
+        for name, column in COLUMNS.items():
+            counts[name] += seen[column] > 0
+    return [{**dict(zip(f.GROUP, group, strict=True)), **counts} for group, counts in groups.items()]

@@ -10,11 +10,11 @@ never read from both tables.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, F, IntegerField, QuerySet, Sum, Value
 
 from ..models import DailyActor, WeeklyActor
 
@@ -31,16 +31,26 @@ COUNTERS = (
 )
 
 
+def whole_weeks(first: date, end: date) -> tuple[date, date] | None:
+    """The Mondays of the first and last whole Monday-to-Sunday weeks inside ``first``..``end`` (None: none)."""
+    monday = first + timedelta(days=-first.weekday() % 7)
+    sunday = end - timedelta(days=(end.weekday() + 1) % 7)
+    if monday + timedelta(days=6) > sunday:
+        return None
+    return monday, sunday - timedelta(days=6)
+
+
 def sources(first: date, end: date) -> list[QuerySet]:
     """The rows covering ``first``..``end``: person-weeks of its whole weeks, person-days of the rest.
 
     Both have the fields a figure filters and groups by (``week``, the dimensions, the counters).
     """
-    monday = first + timedelta(days=-first.weekday() % 7)
-    sunday = end - timedelta(days=(end.weekday() + 1) % 7)
-    if monday + timedelta(days=6) > sunday:
+    weeks = whole_weeks(first, end)
+    if weeks is None:
         return [DailyActor.objects.filter(day__range=(first, end))]
-    found: list[QuerySet] = [WeeklyActor.objects.filter(week__range=(monday, sunday - timedelta(days=6)))]
+    monday, last = weeks
+    sunday = last + timedelta(days=6)
+    found: list[QuerySet] = [WeeklyActor.objects.filter(week__range=(monday, last))]
     if first < monday:
         found.append(DailyActor.objects.filter(day__range=(first, monday - timedelta(days=1))))
     if sunday < end:
@@ -48,15 +58,79 @@ def sources(first: date, end: date) -> list[QuerySet]:
     return found
 
 
-def per_week(first: date, end: date, build: Callable[[QuerySet], Iterable[Any]]) -> list[Any]:
+def combined(first: date, end: date, build: Callable[[QuerySet], QuerySet]) -> QuerySet:
+    """``build`` (a ``values()`` query) run over every source of ``first``..``end``, as one query.
+
+    Guarantees: one SQL statement whatever the range (the sources' parts joined by UNION ALL, so
+    rows are neither merged nor dropped); each row comes from one table.
+    """
+    parts = [build(qs).order_by() for qs in sources(first, end)]
+    return parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
+
+
+def per_week(first: date, end: date, build: Callable[[QuerySet], QuerySet]) -> list[Any]:
     """``build`` (a query grouped by ``week``) run over ``first``..``end``; its rows, week by week.
 
-    A week is read from one table only, so rows grouped by week (and more) are exact as they come.
+    A week is read from one table only, so rows grouped by week (and more) are exact as they come;
+    the tables are read in one query (``combined``).
     """
-    rows: list[Any] = []
-    for qs in sources(first, end):
-        rows.extend(build(qs))
-    return rows
+    return list(combined(first, end, build))
+
+
+def person_days(first: date, end: date, narrow: Callable[[QuerySet], QuerySet]) -> dict[date, int]:
+    """Per week, the active people of each day of ``first``..``end`` summed over its days (``narrow``: the scope).
+
+    Daily active people summed over days is the number of distinct (person, day) pairs. Whole weeks
+    read each person-week's ``active_days``, exact when the person has one row in the scope that week;
+    the few with more rows than weeks (two cohorts, a level or department changed) have their days
+    counted distinctly from DailyActor, as do the days outside whole weeks.
+
+    Guarantees: the same sums as counting distinct people day by day over DailyActor; one query,
+    whatever the range or the history; its rows follow people x weeks.
+    """
+
+    def build(qs: QuerySet) -> QuerySet:
+        if qs.model is WeeklyActor:
+            return (
+                narrow(qs.filter(active_days__gt=0))
+                .values("week", "actor_id")
+                .annotate(rows=Count("id"), days=Sum("active_days"))
+            )
+        return _distinct_days(narrow(qs), rows=1)
+
+    parts = [build(qs) for qs in sources(first, end)]
+    weeks = whole_weeks(first, end)
+    if weeks is not None:
+        # People with two rows in the scope in one of its whole weeks (more rows than weeks): their days
+        # in the whole weeks, counted distinctly (rows = 0), replace their person-weeks' active days.
+        shared = (
+            narrow(WeeklyActor.objects.filter(week__range=weeks, active_days__gt=0))
+            .values("actor_id")
+            .annotate(n=Count("id"), weeks=Count("week", distinct=True))
+            .filter(n__gt=F("weeks"))
+            .values("actor_id")
+        )
+        days = narrow(DailyActor.objects.filter(week__range=weeks, actor_id__in=shared))
+        parts.append(_distinct_days(days, rows=0))
+    query = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
+    found: dict[tuple[date, int], int] = {}
+    exact: dict[tuple[date, int], int] = {}
+    for row in query.order_by():
+        (exact if row["rows"] == 0 else found)[(row["week"], row["actor_id"])] = row["days"]
+    sums: dict[date, int] = {}
+    for (week, actor), days_active in found.items():
+        sums[week] = sums.get(week, 0) + exact.get((week, actor), days_active)
+    return sums
+
+
+def _distinct_days(qs: QuerySet, *, rows: int) -> QuerySet:
+    """Person-day rows with actions, as (week, person, ``rows``, distinct days)."""
+    return (
+        qs.filter(actions__gt=0)
+        .values("week", "actor_id")
+        .annotate(rows=Value(rows, output_field=IntegerField()), days=Count("day", distinct=True))
+        .order_by()
+    )
 
 
 def per_person(first: date, end: date, narrow: Callable[[QuerySet], QuerySet]) -> dict[int, dict[str, int]]:
@@ -65,11 +139,11 @@ def per_person(first: date, end: date, narrow: Callable[[QuerySet], QuerySet]) -
     One row per person from each table, merged here: a person counts once however many weeks they span.
     """
     people: dict[int, dict[str, int]] = {}
-    for qs in sources(first, end):
-        for row in narrow(qs).values("actor_id").annotate(**{c: Sum(c) for c in COUNTERS}).order_by():
-            totals = people.setdefault(row["actor_id"], dict.fromkeys(COUNTERS, 0))
-            for counter in COUNTERS:
-                totals[counter] += row[counter] or 0
+    sums = {c: Sum(c) for c in COUNTERS}
+    for row in combined(first, end, lambda qs: narrow(qs).values("actor_id").annotate(**sums).order_by()):
+        totals = people.setdefault(row["actor_id"], dict.fromkeys(COUNTERS, 0))
+        for counter in COUNTERS:
+            totals[counter] += row[counter] or 0
     return people
 
 

@@ -463,3 +463,51 @@ def test_people_per_week_and_per_period_from_person_weeks_equal_a_count_over_per
         assert sorted((r["week"], r["n"]) for r in weekly) == sorted(
             (r["week"], r["n"]) for r in expected_weekly.order_by()
         )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("incremental", [True, False])
+def test_daily_active_summed_over_days_from_person_weeks_equals_a_count_day_by_day(history, incremental):
+    """Daily active people (summed over the days of each week) read from the person-weeks' active days equal
+    distinct people counted day by day, also for people in two cohorts on one day and a level changed
+    mid-week (two rows of the same person-week in one selection: their days are counted once)."""
+    from django.db.models import Count
+
+    from metrics.selectors.people_weeks import person_days
+    from metrics.selectors.scope import Scope
+
+    org = history(7)
+    org.add(1200, START, 35)
+    a, b = org.cohorts
+    twice = member_of(a, profile__management_level=2)
+    first_day = START.astimezone(LONDON).date()
+    noon = datetime.combine(first_day, datetime.min.time(), tzinfo=LONDON) + timedelta(hours=12)
+    for day in (0, 1, 2, 8, 9):  # the same days in both cohorts: one person-day each, not two
+        for cohort in (a, b):
+            ActivityFactory(actor=twice, cohort=cohort, verb="signed_in", created_at=noon + timedelta(days=day))
+    for day, level in ((14, 2), (15, 3), (16, 3), (16, 2)):  # promoted mid-week, and both levels on day 16
+        ActivityFactory(
+            actor=twice, cohort=a, verb="post_created", management_level=level, created_at=noon + timedelta(days=day)
+        )
+    ActivityFactory(actor=twice, cohort=b, verb="followed", created_at=noon + timedelta(days=22))  # not engagement
+    if incremental:
+        rollup_run(batch_size=400)
+    else:
+        rollup_run(rebuild=True)
+    assert WeeklyActor.objects.filter(actor_id=twice.pk, active_days__gt=1).exists()
+    for offset, length in ((0, 34), (3, 20), (7, 13), (9, 3), (1, 25)):
+        first, end = first_day + timedelta(days=offset), first_day + timedelta(days=offset + length)
+        for scope in (
+            Scope(cohort_ids=None, start=first, end=end),
+            Scope(cohort_ids=frozenset({a.pk, b.pk}), start=first, end=end, level=2),
+            Scope(cohort_ids=frozenset({a.pk}), start=first, end=end),
+        ):
+            expected: dict = defaultdict(int)
+            for row in (
+                scope.dims(DailyActor.objects.filter(day__range=(first, end), actions__gt=0))
+                .values("day", "week")
+                .annotate(n=Count("actor_id", distinct=True))
+                .order_by()
+            ):
+                expected[row["week"]] += row["n"]
+            assert person_days(first, end, scope.dims) == dict(expected), (offset, length, scope)
