@@ -37,7 +37,9 @@ a smaller group)`` when it was hidden only so a small one cannot be worked out: 
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from bisect import insort
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -505,22 +507,34 @@ P = 2**61 - 1  # exact arithmetic modulo a large prime: no floating-point rank e
 
 
 class _Span:
-    """Sums and differences of selections (0/1 vectors over groups of people), remembering which selections."""
+    """Sums and differences of selections (0/1 vectors over groups of people), remembering which selections.
+
+    Kept in row echelon form: each basis row has its pivot (its smallest column) and nothing left of it, and
+    rows are reduced in ascending pivot order, so adding a row never rewrites the others. The selections an
+    ``express`` uses do not depend on that: the rows added are independent, so a combination of them is unique.
+    """
 
     def __init__(self):
         self.basis: dict[int, tuple[dict[int, int], dict[int, int]]] = {}  # pivot -> (row, combination)
+        self.pivots: list[int] = []  # ascending
+
+    def copy(self) -> _Span:
+        """A span to add to without changing this one (rows are never modified once added)."""
+        other = _Span()
+        other.basis, other.pivots = dict(self.basis), list(self.pivots)
+        return other
 
     def _reduce(self, row: dict[int, int], combo: dict[int, int]):
         row, combo = dict(row), dict(combo)
-        for pivot, (basis_row, basis_combo) in self.basis.items():
+        for pivot in self.pivots:
             factor = row.get(pivot, 0)
             if factor:
+                basis_row, basis_combo = self.basis[pivot]
                 for col, value in basis_row.items():
                     row[col] = (row.get(col, 0) - factor * value) % P
                 for col, value in basis_combo.items():
                     combo[col] = (combo.get(col, 0) - factor * value) % P
-                row = {c: v for c, v in row.items() if v}
-        return row, {c: v for c, v in combo.items() if v}
+        return {c: v for c, v in row.items() if v}, {c: v for c, v in combo.items() if v}
 
     def add(self, row: dict[int, int], index: int) -> None:
         row, combo = self._reduce(row, {index: 1})
@@ -528,20 +542,11 @@ class _Span:
             return
         pivot = min(row)
         inverse = pow(row[pivot], P - 2, P)
-        row = {c: v * inverse % P for c, v in row.items()}
-        combo = {c: v * inverse % P for c, v in combo.items()}
-        for other_pivot, (other, other_combo) in list(self.basis.items()):
-            factor = other.get(pivot, 0)
-            if factor:
-                other = {c: (other.get(c, 0) - factor * row.get(c, 0)) % P for c in other.keys() | row.keys()}
-                other_combo = {
-                    c: (other_combo.get(c, 0) - factor * combo.get(c, 0)) % P for c in other_combo.keys() | combo.keys()
-                }
-                self.basis[other_pivot] = (
-                    {c: v for c, v in other.items() if v},
-                    {c: v for c, v in other_combo.items() if v},
-                )
-        self.basis[pivot] = (row, combo)
+        self.basis[pivot] = (
+            {c: v * inverse % P for c, v in row.items()},
+            {c: v * inverse % P for c, v in combo.items()},
+        )
+        insort(self.pivots, pivot)
 
     def express(self, row: dict[int, int]) -> set[int] | None:
         """The selections a sum/difference giving ``row`` uses, or None when no such sum exists."""
@@ -549,6 +554,15 @@ class _Span:
         if rest:
             return None
         return set(combo)  # row = -combo(...) after reduction: the same selections, signs aside
+
+
+# complete() is a pure function of the selections' vectors, their sizes, the primary cells and the selections
+# considered: its answers are kept per process (bounded, least recently used first out), so a dashboard opened
+# again, by anyone, on the same data does not redo the elimination. New activity that changes any small cell
+# or any population changes the key; nothing about a person is kept that the key does not already hold.
+_DECIDED: OrderedDict[tuple, frozenset[int]] = OrderedDict()
+_DECIDED_LOCK = threading.Lock()
+_DECIDED_MAX = 4096
 
 
 class Siblings:
@@ -571,6 +585,8 @@ class Siblings:
         self._decided: dict[frozenset[int], frozenset[int]] = {}
         self._within: dict[tuple, frozenset[int]] = {}
         self._selections_of: dict[RowAtom, list[int]] = {}
+        self._prefixes: dict[tuple, dict[int, _Span]] = {}  # complete()'s spans of shown selections, reused
+        self._fingerprint: tuple | None = None
 
     def _offered(self, q: Query) -> bool:
         option, level, department = q
@@ -609,12 +625,30 @@ class Siblings:
         return frozenset(self.offered[i] for i in self._decided[primary])
 
     def _complete(self, primary: frozenset[int], among: Iterable[int] | None = None) -> frozenset[int]:
-        return complete(
+        among = tuple(range(len(self.vectors)) if among is None else among)
+        if self._fingerprint is None:  # what complete() depends on: the selections' people and sizes
+            self._fingerprint = (
+                tuple(tuple(sorted(v)) for v in self.vectors),
+                tuple(self.plan.populations[q] for q in self.offered),
+            )
+        key = (self._fingerprint, primary, among)
+        with _DECIDED_LOCK:
+            found = _DECIDED.get(key)
+            if found is not None:
+                _DECIDED.move_to_end(key)
+                return found
+        found = complete(
             self.vectors,
             primary,
             order=lambda i: (self.plan.populations[self.offered[i]], i),
-            among=range(len(self.vectors)) if among is None else among,
+            among=among,
+            prefixes=self._prefixes,
         )
+        with _DECIDED_LOCK:
+            _DECIDED[key] = found
+            while len(_DECIDED) > _DECIDED_MAX:
+                _DECIDED.popitem(last=False)
+        return found
 
     def hidden_within(self, figures: Iterable[dict], option) -> frozenset[tuple]:
         """The (level, department) pairs hiding a figure that only one cohort option's selections show.
@@ -649,20 +683,36 @@ class Siblings:
         return frozenset(self.offered[i] for i in self._decided[primary])
 
 
-def complete(vectors: list[dict[int, int]], primary: Iterable[int], *, order, among: Iterable[int]) -> frozenset[int]:
+def complete(
+    vectors: list[dict[int, int]],
+    primary: Iterable[int],
+    *,
+    order,
+    among: Iterable[int],
+    prefixes: dict | None = None,
+) -> frozenset[int]:
     """Secondary suppression: hide more of ``among`` until no hidden one is a sum/difference of shown ones.
 
     ``vectors[i]`` is selection i as a set of groups of people; ``order`` ranks the candidates (the
     smallest selection a recovering sum uses is hidden next). Guarantees: no index of the result is in
     the span of the indices of ``among`` left shown.
+
+    ``prefixes`` (a dict the caller keeps for the same ``vectors``) remembers the span of the shown
+    selections that come before the first hidden one, so later calls start from it instead of from nothing;
+    the selections are always added in the order of ``among``, so the result is the same with or without it.
     """
-    among = list(among)
+    among = tuple(among)
+    kept = prefixes.setdefault(among, {0: _Span()}) if prefixes is not None else {0: _Span()}
     hidden = set(primary)
     while hidden:
-        span = _Span()
-        for i in among:
-            if i not in hidden:
-                span.add(vectors[i], i)
+        first = next((n for n, i in enumerate(among) if i in hidden), len(among))
+        start = max(n for n in kept if n <= first)
+        span = kept[start].copy()
+        for n in range(start, len(among)):
+            if n == first and prefixes is not None and first not in kept:
+                kept[first] = span.copy()
+            if among[n] not in hidden:
+                span.add(vectors[among[n]], among[n])
         for h in sorted(hidden):
             used = span.express(vectors[h])
             if used:
