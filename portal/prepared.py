@@ -10,9 +10,12 @@ Guarantees:
 - the SQL is always Django's own for that queryset (nothing written by hand); it goes through the database
   wrapper's cursor, so it is logged and counted like any query;
 - ``build`` must return a ``values_list`` queryset whose shape depends on nothing but its code (no ``__in``
-  lists, no values baked into the SQL text); every argument must reach the SQL parameters unchanged (ids and
-  numbers as given, never computed from inside ``build``). When a stand-in is not found among the parameters,
-  the queryset is simply iterated every time (correct, just not faster);
+  lists, no values baked into the SQL text; put what changes the shape, such as the length of an ``__in`` list
+  passed as arguments, into ``key``); every argument must reach the SQL parameters unchanged (ids, numbers,
+  strings and aware datetimes as given, never computed from inside ``build``; each argument keeps its type
+  under a key). A datetime goes through the backend's own adaptation, as Django's lookups do. When a
+  stand-in is not found among the parameters, the queryset is simply iterated every time (correct, just not
+  faster);
 - remembered per thread and database alias, so a compiler is never shared between threads.
 """
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connections
@@ -31,44 +35,58 @@ _MISSING = object()
 _STAND_IN_BASE = -7_310_000_000
 
 
+def _stand_in(argument: int, value: Any) -> Any:
+    """A value of ``value``'s type that no real argument has: integers, strings or aware datetimes."""
+    if isinstance(value, str):
+        return f"prepared-stand-in-{argument}{_STAND_IN_BASE}"
+    if isinstance(value, datetime):
+        return datetime(1901, 2, 3, 4, 5, 6, 700_000 + argument, tzinfo=UTC)
+    return _STAND_IN_BASE - argument
+
+
 class _Plan:
-    __slots__ = ("alias", "compiler", "positions", "sql", "template")
+    __slots__ = ("adapt", "alias", "compiler", "positions", "sql", "template")
 
-    def __init__(self, alias: str, sql: str, template: list, positions: list[tuple[int, int]], compiler):
+    def __init__(self, alias: str, sql: str, template: list, positions: list[tuple[int, int, bool]], compiler):
         self.alias, self.sql, self.template, self.positions, self.compiler = alias, sql, template, positions, compiler
+        self.adapt = connections[alias].ops.adapt_datetimefield_value
 
 
-def _plan(key: str, build: Callable[..., QuerySet], arity: int):
+def _plan(key: str, build: Callable[..., QuerySet], args: tuple):
     plans = getattr(_local, "plans", None)
     if plans is None:
         plans = _local.plans = {}
     plan = plans.get(key, _MISSING)
     if plan is not _MISSING:
         return plan
-    stand_ins = [_STAND_IN_BASE - i for i in range(arity)]
+    stand_ins = [_stand_in(i, value) for i, value in enumerate(args)]
     queryset = build(*stand_ins)
     compiler = queryset.query.get_compiler(queryset.db)
     sql, params = compiler.as_sql()
     params = list(params)
-    positions: list[tuple[int, int]] = []
+    adapt = connections[queryset.db].ops.adapt_datetimefield_value
+    positions: list[tuple[int, int, bool]] = []
     for argument, stand_in in enumerate(stand_ins):
-        found = [i for i, value in enumerate(params) if value == stand_in]
+        found = [(i, argument, False) for i, value in enumerate(params) if value == stand_in]
+        if not found and isinstance(stand_in, datetime):  # e.g. SQLite passes datetimes as text
+            adapted = adapt(stand_in)
+            found = [(i, argument, True) for i, value in enumerate(params) if value == adapted]
         if not found:
             plans[key] = None
             return None
-        positions.extend((i, argument) for i in found)
+        positions.extend(found)
     plan = plans[key] = _Plan(queryset.db, sql, params, positions, compiler)
     return plan
 
 
 def prepared(key: str, build: Callable[..., QuerySet], *args: Any) -> list[tuple]:
     """The rows of ``build(*args)`` (a values_list queryset), from SQL compiled once per thread under ``key``."""
-    plan = _plan(key, build, len(args))
+    plan = _plan(key, build, args)
     if plan is None:
         return list(build(*args))
     params = list(plan.template)
-    for position, argument in plan.positions:
-        params[position] = args[argument]
+    for position, argument, adapted in plan.positions:
+        params[position] = plan.adapt(args[argument]) if adapted else args[argument]
     with connections[plan.alias].cursor() as cursor:
         cursor.execute(plan.sql, params)
         rows = cursor.fetchall()

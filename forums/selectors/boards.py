@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import (
     BooleanField,
     Count,
@@ -18,10 +16,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from portal.prepared import prepared
 
 from .. import permissions
 from ..models import Board, ReadState, Topic
-from .topics import new_since
+from .topics import ListRow, list_urls, new_since, time_element
 
 
 def visible_board(user, slug: str) -> Board:
@@ -39,25 +41,34 @@ def _count(qs: QuerySet, field: str = "pk", func=Count) -> Coalesce:
     )
 
 
-def board_list(user) -> list[Board]:
-    """Every board ``user`` may see, ordered org-wide first then by cohort and position.
+_BOARD_COLUMNS = (
+    "pk",
+    "cohort_id",
+    "cohort__name",
+    "title",
+    "slug",
+    "description",
+    "topic_count",
+    "reply_total",
+    "unread_topics",
+    "latest_topic_id",
+    "latest_topic_title",
+    "latest_activity",
+)
 
-    Each board carries ``topic_count`` and ``post_count`` (visible only), ``unread_topics`` (topics
-    with posts the user has not read, or new to them), and its latest visible topic as
-    ``latest_topic_id``/``latest_topic_title``/``latest_activity``: one query for any number of boards.
-    """
+
+def _boards_values(user_id, since, *cohort_ids, everything: bool) -> QuerySet:
     visible = Topic.objects.filter(board=OuterRef("pk"), is_visible=True)
     unread = visible.filter(
         ~Exists(
             ReadState.objects.filter(
-                user=user, topic=OuterRef("pk"), last_read_number__gte=OuterRef("last_post_number")
+                user=user_id, topic=OuterRef("pk"), last_read_number__gte=OuterRef("last_post_number")
             )
         )
-    ).filter(Q(last_post_at__gte=new_since()) | Exists(ReadState.objects.filter(user=user, topic=OuterRef("pk"))))
+    ).filter(Q(last_post_at__gte=since) | Exists(ReadState.objects.filter(user=user_id, topic=OuterRef("pk"))))
     latest = visible.order_by("-last_post_at", "-pk")
-    qs = (
-        permissions.filter_boards_queryset(user, Board.objects.all())
-        .select_related("cohort")
+    return (
+        permissions.boards_of_cohorts(Board.objects.all(), None if everything else list(cohort_ids))
         .annotate(
             topic_count=_count(visible),
             reply_total=_count(visible, "reply_count", Sum),
@@ -68,10 +79,41 @@ def board_list(user) -> list[Board]:
             org_wide=ExpressionWrapper(Q(cohort__isnull=True), output_field=BooleanField()),
         )
         .order_by("-org_wide", "cohort__name", "position", "title")
+        .values_list(*_BOARD_COLUMNS)
     )
-    boards: list[Any] = list(qs)  # post_count is set here, not declared on Board
-    for board in boards:
-        board.post_count = board.topic_count + board.reply_total
+
+
+def board_list(user) -> list[ListRow]:
+    """Every board ``user`` may see, ordered org-wide first then by cohort and position, as ListRows.
+
+    Each board carries its own ``pk``, ``cohort_id``, ``cohort__name``, ``title``, ``slug`` and
+    ``description``, its ``url``, ``topic_count`` and ``post_count`` (visible only), ``unread_topics``
+    (topics with posts the user has not read, or new to them), and its latest visible topic as
+    ``latest_topic_id``/``latest_topic_title``/``latest_activity`` (with ``latest_url`` and ``latest_time``,
+    the time element): one query for any number of boards, its SQL compiled once per thread and number of
+    the reader's cohorts (portal.prepared).
+    """
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cohort_ids = permissions.visible_cohort_ids(user)
+    everything = cohort_ids is None
+    ids = [] if everything else cohort_ids
+
+    def build(user_id, since, *cohorts):
+        return _boards_values(user_id, since, *cohorts, everything=everything)
+
+    key = "forums:board-list:all" if everything else f"forums:board-list:{len(ids)}"
+    topic_url, _, board_url = list_urls()
+    language, zone = get_language(), timezone.get_current_timezone_name()
+    boards = []
+    for values in prepared(key, build, user.pk, new_since(), *ids):
+        board = ListRow(zip(_BOARD_COLUMNS, values, strict=True))
+        board["post_count"] = board["topic_count"] + board["reply_total"]
+        board["url"] = board_url(board["slug"])
+        if board["latest_topic_id"] is not None:
+            board["latest_url"] = topic_url(board["latest_topic_id"])
+            board["latest_time"] = time_element(board["latest_activity"], language, zone)
+        boards.append(board)
     return boards
 
 
