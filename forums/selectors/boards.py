@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import (
     BooleanField,
     Count,
@@ -19,19 +20,46 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from portal.people.models import Cohort
 from portal.prepared import prepared
 
 from .. import permissions
-from ..models import Board, ReadState, Topic
+from ..models import Board, ReadState, Topic, Watch
 from .topics import ListRow, list_urls, new_since, time_element
+
+_BOARD_FIELDS = tuple(f.attname for f in Board._meta.concrete_fields)
+_COHORT_FIELDS = tuple(f.attname for f in Cohort._meta.concrete_fields)
+
+
+def _board_by_slug(slug) -> QuerySet:
+    columns = (*_BOARD_FIELDS, *(f"cohort__{name}" for name in _COHORT_FIELDS))
+    return Board.objects.filter(slug=slug).values_list(*columns)[:1]
 
 
 def visible_board(user, slug: str) -> Board:
-    """The board with ``slug`` if ``user`` may see it; Http404 otherwise (a hidden board does not exist)."""
-    board = Board.objects.select_related("cohort").filter(slug=slug).first()
-    if board is None or not permissions.can_view_board(user, board):
+    """The board with ``slug`` (and its cohort) if ``user`` may see it; Http404 otherwise (a hidden board does
+    not exist). What ``select_related("cohort")`` gives, from SQL compiled once per thread (portal.prepared)."""
+    rows = prepared("forums:board-by-slug", _board_by_slug, str(slug))
+    if not rows:
+        raise Http404("No such board.")
+    values = rows[0]
+    board = Board.from_db(DEFAULT_DB_ALIAS, _BOARD_FIELDS, values[: len(_BOARD_FIELDS)])
+    cohort = None
+    if board.cohort_id is not None:
+        cohort = Cohort.from_db(DEFAULT_DB_ALIAS, _COHORT_FIELDS, values[len(_BOARD_FIELDS) :])
+    board.cohort = cohort
+    if not permissions.can_view_board(user, board):
         raise Http404("No such board.")
     return board
+
+
+def board_watched(user, board: Board) -> bool:
+    """Whether ``user`` watches ``board`` (SQL compiled once per thread)."""
+    return bool(prepared("forums:board-watched", _board_watch, board.pk, user.pk))
+
+
+def _board_watch(board_id, user_id) -> QuerySet:
+    return Watch.objects.filter(board_id=board_id, user_id=user_id, watching=True).values_list("pk")[:1]
 
 
 def _count(qs: QuerySet, field: str = "pk", func=Count) -> Coalesce:

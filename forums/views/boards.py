@@ -61,7 +61,7 @@ def board_detail(request, slug):
             "sorts": selectors.TOPIC_SORTS,
             "can_post": permissions.can_post_in_board(request.user, board),
             "can_manage": permissions.can_manage_boards(request.user, board.cohort_id),
-            "watching": board.watches.filter(user=request.user, watching=True).exists(),
+            "watching": selectors.board_watched(request.user, board),
         },
     )
 

@@ -199,3 +199,50 @@ def test_each_reader_gets_their_own_boards_and_counts_from_the_kept_sql(db, admi
             latest = topics.order_by("-last_post_at", "-pk").first()
             assert row.latest_topic_id == (latest.pk if latest else None)
     assert get_user_model().objects.count() >= 5
+
+
+def test_visible_board_is_what_select_related_gives_and_hides_what_it_should(board, org_board, other_board, leader):
+    from django.http import Http404
+
+    from forums.selectors import visible_board
+
+    for _ in range(2):  # compiled, then kept
+        for expected in (board, org_board):
+            found = visible_board(leader, expected.slug)
+            slow = Board.objects.select_related("cohort").get(slug=expected.slug)
+            assert [getattr(found, f.attname) for f in Board._meta.concrete_fields] == [
+                getattr(slow, f.attname) for f in Board._meta.concrete_fields
+            ]
+            assert found.cohort == slow.cohort and (found.cohort is None or found.cohort.name == slow.cohort.name)
+            assert not found._state.adding
+        for hidden in (other_board.slug, "no-such-board"):
+            with pytest.raises(Http404):
+                visible_board(leader, hidden)
+
+
+def test_kept_sql_takes_strings_and_datetimes_as_arguments(board, other_board, leader):
+    from forums.selectors import board_list, board_topics, visible_board
+    from portal.prepared import _local, prepared
+
+    board_list(leader)
+    board_topics(leader, visible_board(leader, board.slug))
+
+    old = TopicFactory(board=board, title="Old")
+    Topic.objects.filter(pk=old.pk).update(last_post_at=timezone.now() - timedelta(days=10))
+    TopicFactory(board=board, title="Recent")
+    TopicFactory(board=other_board, title="Elsewhere")
+
+    def build(slug, since):
+        return Topic.objects.filter(board__slug=slug, last_post_at__gte=since).order_by("title").values_list("title")
+
+    for slug, days, titles in (
+        ("lounge", 1, ["Recent"]),
+        ("lounge", 30, ["Old", "Recent"]),
+        ("corner", 30, ["Elsewhere"]),
+    ):
+        since = timezone.now() - timedelta(days=days)
+        assert [t for (t,) in prepared("tests:strings-and-datetimes", build, slug, since)] == titles
+        assert list(build(slug, since)) == [(t,) for t in titles]
+    assert _local.plans["tests:strings-and-datetimes"] is not None  # compiled once, not iterated each time
+    for key in ("forums:board-by-slug", "forums:board-list:1", "forums:board-topics:count:latest:False"):
+        assert _local.plans.get(key) is not None
