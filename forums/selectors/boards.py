@@ -125,7 +125,7 @@ def board_list(user) -> list[ListRow]:
         return []
     cohort_ids = permissions.visible_cohort_ids(user)
     everything = cohort_ids is None
-    ids = [] if everything else cohort_ids
+    ids: list[int] = cohort_ids if cohort_ids is not None else []
 
     def build(user_id, since, *cohorts):
         return _boards_values(user_id, since, *cohorts, everything=everything)

@@ -225,12 +225,13 @@ def _topic_page(
     sort: str,
     page: int | str,
     moderator: bool,
+    pinned_first: bool,
 ) -> Page:
     """A Page of ListRows: the count, then the page's topics, one query each. With a ``key``, their SQL is
     compiled once per thread (portal.prepared) and run with this board's and this reader's ids; ``base``
-    must then take the board's id and bake nothing else of the request into the query."""
+    must then take the board's id and bake nothing else of the request into the query. ``pinned_first``:
+    a board's list (pins lead and are marked); else a list across boards (the newest activity leads)."""
     per_page = settings.FORUM_TOPICS_PER_PAGE
-    pinned_first = bool(key)  # pins matter inside a board; across boards (Latest) the newest activity leads
 
     def count(board):
         return _count_values(base(board), sort=sort, moderator=moderator)
@@ -260,7 +261,14 @@ def board_topics(user, board: Board, *, sort: str = "latest", page: int | str = 
     "unanswered"), with the reader's read state, new and muted marks."""
     moderator = permissions.can_moderate_board(user, board)
     return _topic_page(
-        user, _board_base, key="forums:board-topics", board_id=board.pk, sort=sort, page=page, moderator=moderator
+        user,
+        _board_base,
+        key="forums:board-topics",
+        board_id=board.pk,
+        sort=sort,
+        page=page,
+        moderator=moderator,
+        pinned_first=True,
     )
 
 
@@ -271,4 +279,4 @@ def latest_topics(user, *, sort: str = "latest", page: int | str = 1) -> Page:
     def base(_board) -> QuerySet[Topic]:  # the reader's cohorts are part of the SQL: compiled per request
         return Topic.objects.filter(board__in=boards)
 
-    return _topic_page(user, base, key="", board_id=None, sort=sort, page=page, moderator=False)
+    return _topic_page(user, base, key="", board_id=None, sort=sort, page=page, moderator=False, pinned_first=False)
