@@ -36,9 +36,22 @@ def can_view_board(user, board: Board) -> bool:
 def filter_boards_queryset(user, qs: QuerySet[Board]) -> QuerySet[Board]:
     if not _authenticated(user):
         return qs.none()
+    return boards_of_cohorts(qs, visible_cohort_ids(user))
+
+
+def visible_cohort_ids(user) -> list[int] | None:
+    """The cohorts whose boards a signed-in ``user`` sees besides organisation-wide ones (sorted); None: all."""
     if reads_everything(user):
+        return None
+    return sorted(portal_permissions.member_cohort_ids(user))
+
+
+def boards_of_cohorts(qs: QuerySet[Board], cohort_ids: list[int] | None) -> QuerySet[Board]:
+    """Organisation-wide boards and those of ``cohort_ids`` (None: every board): filter_boards_queryset's
+    rule with the ids given, so a list compiled once (portal.prepared) can take them as arguments."""
+    if cohort_ids is None:
         return qs
-    return qs.filter(Q(cohort__isnull=True) | Q(cohort_id__in=portal_permissions.member_cohort_ids(user)))
+    return qs.filter(Q(cohort__isnull=True) | Q(cohort_id__in=cohort_ids))
 
 
 def can_post_in_board(user, board: Board) -> bool:

@@ -10,9 +10,12 @@ Guarantees:
 - the SQL is always Django's own for that queryset (nothing written by hand); it goes through the database
   wrapper's cursor, so it is logged and counted like any query;
 - ``build`` must return a ``values_list`` queryset whose shape depends on nothing but its code (no ``__in``
-  lists, no values baked into the SQL text); every argument must reach the SQL parameters unchanged (ids,
-  numbers and strings such as slugs as given, never computed from inside ``build``). When a stand-in is not
-  found among the parameters, the queryset is simply iterated every time (correct, just not faster);
+  lists, no values baked into the SQL text; put what changes the shape, such as the length of an ``__in`` list
+  passed as arguments, into ``key``); every argument must reach the SQL parameters unchanged (ids, numbers,
+  strings and aware datetimes as given, never computed from inside ``build``; each argument keeps its type
+  under a key). A datetime goes through the backend's own adaptation, as Django's lookups do. When a
+  stand-in is not found among the parameters, the queryset is simply iterated every time (correct, just not
+  faster);
 - remembered per thread and database alias, so a compiler is never shared between threads.
 """
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connections
@@ -27,19 +31,46 @@ from django.db.models import QuerySet
 
 _local = threading.local()
 _MISSING = object()
-# Stand-ins: integers nothing real uses (each argument gets its own), or such strings for string arguments.
+# Stand-ins: integers nothing real uses (each argument gets its own).
 _STAND_IN_BASE = -7_310_000_000
 
 
-def _stand_in(i: int, argument: Any):
-    return f"ks0stand0in0{i}0f3a9" if isinstance(argument, str) else _STAND_IN_BASE - i
+def _stand_in(argument: int, value: Any) -> Any:
+    """A value of ``value``'s type that no real argument has: integers, strings or aware datetimes."""
+    if isinstance(value, str):
+        return f"prepared-stand-in-{argument}{_STAND_IN_BASE}"
+    if isinstance(value, datetime):
+        return datetime(1901, 2, 3, 4, 5, 6, 700_000 + argument, tzinfo=UTC)
+    return _STAND_IN_BASE - argument
 
 
 class _Plan:
-    __slots__ = ("alias", "compiler", "positions", "sql", "template")
+    __slots__ = ("adapt", "alias", "compiler", "positions", "sql", "template")
 
-    def __init__(self, alias: str, sql: str, template: list, positions: list[tuple[int, int]], compiler):
+    def __init__(self, alias: str, sql: str, template: list, positions: list[tuple[int, int, bool]], compiler):
         self.alias, self.sql, self.template, self.positions, self.compiler = alias, sql, template, positions, compiler
+        self.adapt = connections[alias].ops.adapt_datetimefield_value
+
+    def params(self, args: tuple) -> list:
+        """The compiled SQL's parameters with ``args`` where the stand-ins were."""
+        params = list(self.template)
+        for position, argument, adapted in self.positions:
+            params[position] = self.adapt(args[argument]) if adapted else args[argument]
+        return params
+
+
+def _positions(params: list, stand_ins: list, adapt) -> list[tuple[int, int, bool]] | None:
+    """Where each stand-in went among the parameters (and whether as the backend's adapted text), or None."""
+    positions: list[tuple[int, int, bool]] = []
+    for argument, stand_in in enumerate(stand_ins):
+        found = [(i, argument, False) for i, value in enumerate(params) if value == stand_in]
+        if not found and isinstance(stand_in, datetime):  # e.g. SQLite passes datetimes as text
+            adapted = adapt(stand_in)
+            found = [(i, argument, True) for i, value in enumerate(params) if value == adapted]
+        if not found:
+            return None
+        positions.extend(found)
+    return positions
 
 
 def _plan(key: str, build: Callable[..., QuerySet], args: tuple):
@@ -49,18 +80,15 @@ def _plan(key: str, build: Callable[..., QuerySet], args: tuple):
     plan = plans.get(key, _MISSING)
     if plan is not _MISSING:
         return plan
-    stand_ins = [_stand_in(i, argument) for i, argument in enumerate(args)]
+    stand_ins = [_stand_in(i, value) for i, value in enumerate(args)]
     queryset = build(*stand_ins)
     compiler = queryset.query.get_compiler(queryset.db)
     sql, params = compiler.as_sql()
     params = list(params)
-    positions: list[tuple[int, int]] = []
-    for argument, stand_in in enumerate(stand_ins):
-        found = [i for i, value in enumerate(params) if value == stand_in]
-        if not found:
-            plans[key] = None
-            return None
-        positions.extend((i, argument) for i in found)
+    positions = _positions(params, stand_ins, connections[queryset.db].ops.adapt_datetimefield_value)
+    if positions is None:
+        plans[key] = None
+        return None
     plan = plans[key] = _Plan(queryset.db, sql, params, positions, compiler)
     return plan
 
@@ -70,10 +98,7 @@ def prepared(key: str, build: Callable[..., QuerySet], *args: Any) -> list[tuple
     plan = _plan(key, build, args)
     if plan is None:
         return list(build(*args))
-    params = list(plan.template)
-    for position, argument in plan.positions:
-        params[position] = args[argument]
     with connections[plan.alias].cursor() as cursor:
-        cursor.execute(plan.sql, params)
+        cursor.execute(plan.sql, plan.params(args))
         rows = cursor.fetchall()
     return list(plan.compiler.results_iter(results=[rows], tuple_expected=True))

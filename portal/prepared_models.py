@@ -32,10 +32,10 @@ from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
 from django.utils import timezone
 
-from .prepared import _MISSING, _STAND_IN_BASE, _local, _Plan, _plan
+from .prepared import _MISSING, _local, _Plan, _plan, _positions, _stand_in
 
 
-def _relative_plan(key: str, build: Callable[..., QuerySet], arity: int):
+def _relative_plan(key: str, build: Callable[..., QuerySet], args: tuple):
     """``_plan`` for a queryset with now-relative windows: (plan, [(position, span)]) or None."""
     plans = getattr(_local, "plans", None)
     if plans is None:
@@ -43,7 +43,7 @@ def _relative_plan(key: str, build: Callable[..., QuerySet], arity: int):
     found = plans.get(key, _MISSING)
     if found is not _MISSING:
         return found
-    stand_ins = [_STAND_IN_BASE - i for i in range(arity)]
+    stand_ins = [_stand_in(i, value) for i, value in enumerate(args)]
     first = build(*stand_ins)
     first_sql, first_params = first.query.get_compiler(first.db).as_sql()
     queryset = build(*stand_ins)
@@ -64,12 +64,9 @@ def _relative_plan(key: str, build: Callable[..., QuerySet], arity: int):
         if abs(span - round(span)) > 0.25:
             return None
         moving.append((position, timedelta(seconds=round(span))))
-    positions: list[tuple[int, int]] = []
-    for argument, stand_in in enumerate(stand_ins):
-        at = [i for i, value in enumerate(params) if value == stand_in]
-        if not at:
-            return None
-        positions.extend((i, argument) for i in at)
+    positions = _positions(params, stand_ins, connections[queryset.db].ops.adapt_datetimefield_value)
+    if positions is None:
+        return None
     plans[key] = (_Plan(queryset.db, sql, params, positions, compiler), moving)
     return plans[key]
 
@@ -78,17 +75,15 @@ def prepared_objects(key: str, build: Callable[..., QuerySet], *args: Any, now_r
     """The model instances of ``build(*args)``, from SQL compiled once per thread under ``key``."""
     moving: list[tuple[int, timedelta]] = []
     if now_relative:
-        found = _relative_plan(key, build, len(args))
+        found = _relative_plan(key, build, args)
         plan = None if found is None else found[0]
         if found is not None:
             moving = found[1]
     else:
-        plan = _plan(key, build, len(args))
+        plan = _plan(key, build, args)
     if plan is None:
         return list(build(*args))
-    params = list(plan.template)
-    for position, argument in plan.positions:
-        params[position] = args[argument]
+    params = plan.params(args)
     if moving:
         now = timezone.now()
         for position, span in moving:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import cast
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from portal.prepared import prepared
@@ -82,12 +83,16 @@ class Mutes:
     people: set[int]
 
 
+def _mutes_of(user_id) -> QuerySet:
+    return Mute.objects.filter(user=user_id).values_list("topic_id", "person_id")
+
+
 def user_mutes(user) -> Mutes:
-    """The topics and people ``user`` muted, in one query."""
+    """The topics and people ``user`` muted, in one query (its SQL compiled once per thread)."""
     if not getattr(user, "is_authenticated", False):
         return Mutes(set(), set())
     topics, people = set(), set()
-    for topic_id, person_id in Mute.objects.filter(user=user).values_list("topic_id", "person_id"):
+    for topic_id, person_id in prepared("forums:user-mutes", _mutes_of, user.pk):
         if topic_id:
             topics.add(topic_id)
         if person_id:

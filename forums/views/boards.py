@@ -23,16 +23,16 @@ def index(request):
     by_cohort: dict = {}
     for board in boards:
         if board.cohort_id is not None:
-            by_cohort.setdefault(board.cohort, []).append(board)
+            by_cohort.setdefault((board.cohort_id, board.cohort__name), []).append(board)
     manage_ids = permissions.manageable_cohort_ids(request.user)
     for board in boards:
-        board.can_manage = manage_ids is None or (board.cohort_id is not None and board.cohort_id in manage_ids)
+        board["can_manage"] = manage_ids is None or (board.cohort_id is not None and board.cohort_id in manage_ids)
     return render(
         request,
         "forums/index.html",
         {
             "org_wide": org_wide,
-            "by_cohort": list(by_cohort.items()),
+            "by_cohort": [({"pk": pk, "name": name}, group) for (pk, name), group in by_cohort.items()],
             "has_boards": bool(boards),
             "can_create_board": permissions.can_manage_any_board(request.user),
             "review_count": selectors.review_queue_count(request.user),
@@ -61,7 +61,7 @@ def board_detail(request, slug):
             "sorts": selectors.TOPIC_SORTS,
             "can_post": permissions.can_post_in_board(request.user, board),
             "can_manage": permissions.can_manage_boards(request.user, board.cohort_id),
-            "watching": board.watches.filter(user=request.user, watching=True).exists(),
+            "watching": selectors.board_watched(request.user, board),
         },
     )
 

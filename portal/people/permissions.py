@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from portal.people.models import Cohort, Membership, Role, User, get_role_names
+from portal.prepared import prepared
 
 
 def has_role(user, role: Role | str) -> bool:
@@ -26,9 +27,14 @@ def is_facilitator(user) -> bool:
     return has_role(user, Role.FACILITATOR)
 
 
+def _memberships_of(user_id) -> QuerySet:
+    return Membership.objects.filter(user=user_id).values_list("cohort_id", "kind")
+
+
 def _read_memberships(user) -> None:
-    """One query for both caches below (the services that change memberships clear both)."""
-    rows = list(Membership.objects.filter(user=user).values_list("cohort_id", "kind"))
+    """One query for both caches below (the services that change memberships clear both); its SQL is compiled
+    once per thread (portal.prepared): most pages ask."""
+    rows = prepared("people:memberships", _memberships_of, user.pk)
     user._member_cohort_ids = {cohort_id for cohort_id, _ in rows}
     user._facilitated_cohort_ids = {cohort_id for cohort_id, kind in rows if kind == Membership.Kind.FACILITATOR}
 
