@@ -12,27 +12,11 @@ the 200-comment one) and, with --profile, cProfile's top functions. A measuring 
 
 from __future__ import annotations
 
-import cProfile
-import os
-import pstats
-import statistics
 import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
+from django.test import Client
+from inprocess import cpu_per_request, kept_test_database, profile, requests_asked, warm
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-
-settings.ALLOWED_HOSTS = ["*"]
 SHORT, LONG = "Ten minutes that set the tone", "What a year of weekly notes taught me"
 
 
@@ -65,38 +49,21 @@ def seed():
 
 
 def main() -> None:
-    n = int(next((a for a in sys.argv[1:] if a.isdigit()), "200"))
-    connection.creation.create_test_db(verbosity=0, keepdb=True)
+    n = requests_asked()
+    kept_test_database()
     short, long = seed()
     entry = long if "--long" in sys.argv else short
     client = Client()
     client.force_login(entry.author)
     url = entry.get_absolute_url()
-    for _ in range(20):
-        response = client.get(url)
-        if response.status_code != 200:
-            sys.exit(f"the entry page answered {response.status_code}")
+    response = warm(client, url, "the entry page")
     print(f"HTML {len(response.content) / 1024:.1f} KB")
     if "--profile" in sys.argv:
-        profiler = cProfile.Profile(time.process_time)
-        profiler.enable()
-        for _ in range(n):
-            client.get(url)
-        profiler.disable()
-        profiler.dump_stats(os.environ.get("PROFILE_OUT", "var/entry_page.prof"))
-        stats = pstats.Stats(profiler).sort_stats("cumulative")
-        stats.print_stats(70)
-        stats.sort_stats("tottime").print_stats(30)
+        profile(client, [url], n, "var/entry_page.prof", cumulative=70)
         return
-    batches = []
-    for _ in range(5):
-        start = time.process_time()
-        for _ in range(n // 5):
-            client.get(url)
-        batches.append((time.process_time() - start) * 1000 / (n // 5))
-    spread = sorted(round(b, 2) for b in batches)
+    median, spread = cpu_per_request(client, url, n)
     which = "200 comments" if "--long" in sys.argv else "20 comments"
-    print(f"entry page ({which}): {statistics.median(batches):.2f} ms CPU per request (batches {spread})")
+    print(f"entry page ({which}): {median:.2f} ms CPU per request (batches {spread})")
 
 
 if __name__ == "__main__":

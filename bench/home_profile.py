@@ -12,87 +12,33 @@ with --profile, cProfile's top functions of one page (--page, home by default). 
 
 from __future__ import annotations
 
-import cProfile
-import os
-import pstats
-import statistics
 import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client, override_settings  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-settings.ALLOWED_HOSTS = ["*"]
-
-
-def seed():
-    import seedtext
-    from keystone_site.forum import people_and_board, react, topic_with_posts
-
-    from forums.models import Topic
-
-    existing = Topic.objects.filter(title=seedtext.TOPIC_TITLE).first()
-    if existing is not None:
-        return existing.author
-    people, board = people_and_board()
-    _topic, posts = topic_with_posts(people, board, seedtext.TOPIC_TITLE, seedtext.POSTS)
-    react(people, posts)
-    return people[0]
-
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from inprocess import cpu_per_request, kept_test_database, profile, requests_asked, seed_topic, warm
 
 PAGES = {"home": "/", "notifications": "/notifications/", "people": "/people/", "bare": "/bench/bare/"}
 
 
-def per_request(client, url: str, n: int) -> float:
-    batches = []
-    for _ in range(5):
-        start = time.process_time()
-        for _ in range(max(1, n // 5)):
-            client.get(url)
-        batches.append((time.process_time() - start) * 1000 / max(1, n // 5))
-    return statistics.median(batches)
-
-
 @override_settings(ROOT_URLCONF="keystone_site.urls")
 def main() -> None:
-    n = int(next((a for a in sys.argv[1:] if a.isdigit()), "200"))
+    n = requests_asked()
     page = sys.argv[sys.argv.index("--page") + 1] if "--page" in sys.argv else "home"
-    connection.creation.create_test_db(verbosity=0, keepdb=True)
-    leader = seed()
+    kept_test_database()
+    _topic, leader = seed_topic()
     client = Client()
     client.force_login(leader)
     for name, url in PAGES.items():
-        for _ in range(10):
-            response = client.get(url)
-            if response.status_code != 200:
-                sys.exit(f"{name} answered {response.status_code} {response.get('Location', '')}")
+        warm(client, url, name, times=10)
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(url)
         print(f"{name:<14} {len(response.content) / 1024:6.1f} KB  {len(ctx.captured_queries):>3} queries")
     if "--profile" in sys.argv:
-        url = PAGES[page]
-        profiler = cProfile.Profile(time.process_time)
-        profiler.enable()
-        for _ in range(n):
-            client.get(url)
-        profiler.disable()
-        profiler.dump_stats(os.environ.get("PROFILE_OUT", f"var/{page}_page.prof"))
-        stats = pstats.Stats(profiler).sort_stats("cumulative")
-        stats.print_stats(70)
-        stats.sort_stats("tottime").print_stats(30)
+        profile(client, [PAGES[page]], n, f"var/{page}_page.prof", cumulative=70)
         return
-    ms = {name: per_request(client, url, n) for name, url in PAGES.items()}
+    ms = {name: cpu_per_request(client, url, n)[0] for name, url in PAGES.items()}
     for name, value in ms.items():
         print(f"{name:<14} {value:6.2f} ms CPU per request  ({value / ms['bare']:.1f} x bare)")
 

@@ -13,28 +13,12 @@ aid, not a test.
 
 from __future__ import annotations
 
-import cProfile
-import os
-import pstats
-import statistics
 import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.urls import reverse  # noqa: E402
-
-settings.ALLOWED_HOSTS = ["*"]
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from inprocess import cpu_per_request, kept_test_database, profile, requests_asked, warm
 
 
 def seed():
@@ -59,18 +43,15 @@ def seed():
 
 
 def main() -> None:
-    n = int(next((a for a in sys.argv[1:] if a.isdigit()), "200"))
-    connection.creation.create_test_db(verbosity=0, keepdb=True)
+    n = requests_asked()
+    kept_test_database()
     board, leader = seed()
     client = Client()
     client.force_login(leader)
     pages = {"topics": board.get_absolute_url(), "boards": reverse("forums:index")}
     chosen = [name for name in pages if name in sys.argv[1:]] or list(pages)
     for name in chosen:
-        for _ in range(20):
-            response = client.get(pages[name])
-            if response.status_code != 200:
-                sys.exit(f"{name} answered {response.status_code}")
+        response = warm(client, pages[name], name)
         print(f"{name}: HTML {len(response.content) / 1024:.1f} KB")
     if "--queries" in sys.argv:
         from django.test.utils import CaptureQueriesContext
@@ -83,26 +64,11 @@ def main() -> None:
                 print("   ", query["sql"][:300])
         return
     if "--profile" in sys.argv:
-        profiler = cProfile.Profile(time.process_time)
-        profiler.enable()
-        for name in chosen:
-            for _ in range(n):
-                client.get(pages[name])
-        profiler.disable()
-        profiler.dump_stats(os.environ.get("PROFILE_OUT", "var/list_pages.prof"))
-        stats = pstats.Stats(profiler).sort_stats("cumulative")
-        stats.print_stats(70)
-        stats.sort_stats("tottime").print_stats(35)
+        profile(client, [pages[name] for name in chosen], n, "var/list_pages.prof", cumulative=70, own=35)
         return
     for name in chosen:
-        batches = []
-        for _ in range(5):
-            start = time.process_time()
-            for _ in range(n // 5):
-                client.get(pages[name])
-            batches.append((time.process_time() - start) * 1000 / (n // 5))
-        spread = sorted(round(b, 2) for b in batches)
-        print(f"{name}: {statistics.median(batches):.2f} ms CPU per request (batches {spread})")
+        median, spread = cpu_per_request(client, pages[name], n)
+        print(f"{name}: {median:.2f} ms CPU per request (batches {spread})")
 
 
 if __name__ == "__main__":

@@ -73,10 +73,16 @@ def _positions(params: list, stand_ins: list, adapt) -> list[tuple[int, int, boo
     return positions
 
 
-def _plan(key: str, build: Callable[..., QuerySet], args: tuple):
+def _thread_plans() -> dict:
+    """This thread's plans by key (a compiler is never shared between threads)."""
     plans = getattr(_local, "plans", None)
     if plans is None:
         plans = _local.plans = {}
+    return plans
+
+
+def _plan(key: str, build: Callable[..., QuerySet], args: tuple):
+    plans = _thread_plans()
     plan = plans.get(key, _MISSING)
     if plan is not _MISSING:
         return plan

@@ -32,14 +32,12 @@ from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
 from django.utils import timezone
 
-from .prepared import _MISSING, _local, _Plan, _plan, _positions, _stand_in
+from .prepared import _MISSING, _Plan, _plan, _positions, _stand_in, _thread_plans
 
 
 def _relative_plan(key: str, build: Callable[..., QuerySet], args: tuple):
     """``_plan`` for a queryset with now-relative windows: (plan, [(position, span)]) or None."""
-    plans = getattr(_local, "plans", None)
-    if plans is None:
-        plans = _local.plans = {}
+    plans = _thread_plans()
     found = plans.get(key, _MISSING)
     if found is not _MISSING:
         return found

@@ -13,27 +13,8 @@ import pytest
 from metrics.disclosure import complete
 
 
-def _in_span(vectors: list[dict[int, int]], target: dict[int, int]) -> set[int] | None:
-    """The selections a sum/difference giving ``target`` uses (by Gaussian elimination over fractions)."""
-    basis: list[tuple[dict[int, Fraction], dict[int, Fraction]]] = []
-    indexed = list(enumerate(vectors))
-    for index, vector in indexed:
-        row = {c: Fraction(v) for c, v in vector.items()}
-        combo = {index: Fraction(1)}
-        for b_row, b_combo in basis:
-            pivot = min(b_row)
-            if row.get(pivot):
-                f = row[pivot] / b_row[pivot]
-                for c, v in b_row.items():
-                    row[c] = row.get(c, 0) - f * v
-                for c, v in b_combo.items():
-                    combo[c] = combo.get(c, 0) - f * v
-                row = {c: v for c, v in row.items() if v}
-        if row:
-            basis.append((row, {c: v for c, v in combo.items() if v}))
-            basis.sort(key=lambda b: min(b[0]))
-    row = {c: Fraction(v) for c, v in target.items()}
-    combo: dict[int, Fraction] = {}
+def _eliminate(basis, row: dict[int, Fraction], combo: dict[int, Fraction]):
+    """``row`` (and the combination of selections it stands for) reduced by the basis, pivots ascending."""
     for b_row, b_combo in basis:
         pivot = min(b_row)
         if row.get(pivot):
@@ -43,7 +24,19 @@ def _in_span(vectors: list[dict[int, int]], target: dict[int, int]) -> set[int] 
             for c, v in b_combo.items():
                 combo[c] = combo.get(c, 0) - f * v
             row = {c: v for c, v in row.items() if v}
-    return None if row else {c for c, v in combo.items() if v}
+    return row, {c: v for c, v in combo.items() if v}
+
+
+def _in_span(vectors: list[dict[int, int]], target: dict[int, int]) -> set[int] | None:
+    """The selections a sum/difference giving ``target`` uses (by Gaussian elimination over fractions)."""
+    basis: list[tuple[dict[int, Fraction], dict[int, Fraction]]] = []
+    for index, vector in enumerate(vectors):
+        row, combo = _eliminate(basis, {c: Fraction(v) for c, v in vector.items()}, {index: Fraction(1)})
+        if row:
+            basis.append((row, combo))
+            basis.sort(key=lambda b: min(b[0]))
+    row, combo = _eliminate(basis, {c: Fraction(v) for c, v in target.items()}, {})
+    return None if row else set(combo)
 
 
 def reference(vectors, primary, *, order, among):
