@@ -37,11 +37,12 @@ a smaller group)`` when it was hidden only so a small one cannot be worked out: 
 
 from __future__ import annotations
 
-import threading
 from bisect import insort
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from portal.memo import ProcessMemo
 
 NA = "n/a"  # not applicable: nothing to compute (e.g. no answered topics)
 
@@ -560,9 +561,7 @@ class _Span:
 # considered: its answers are kept per process (bounded, least recently used first out), so a dashboard opened
 # again, by anyone, on the same data does not redo the elimination. New activity that changes any small cell
 # or any population changes the key; nothing about a person is kept that the key does not already hold.
-_DECIDED: OrderedDict[tuple, frozenset[int]] = OrderedDict()
-_DECIDED_LOCK = threading.Lock()
-_DECIDED_MAX = 4096
+_DECIDED = ProcessMemo(4096)
 
 
 class Siblings:
@@ -632,11 +631,9 @@ class Siblings:
                 tuple(self.plan.populations[q] for q in self.offered),
             )
         key = (self._fingerprint, primary, among)
-        with _DECIDED_LOCK:
-            found = _DECIDED.get(key)
-            if found is not None:
-                _DECIDED.move_to_end(key)
-                return found
+        found = _DECIDED.get(key)
+        if found is not None:
+            return found
         found = complete(
             self.vectors,
             primary,
@@ -644,10 +641,7 @@ class Siblings:
             among=among,
             prefixes=self._prefixes,
         )
-        with _DECIDED_LOCK:
-            _DECIDED[key] = found
-            while len(_DECIDED) > _DECIDED_MAX:
-                _DECIDED.popitem(last=False)
+        _DECIDED.put(key, found)
         return found
 
     def hidden_within(self, figures: Iterable[dict], option) -> frozenset[tuple]:

@@ -16,9 +16,6 @@ Guarantees:
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from django.conf import settings
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -26,15 +23,15 @@ from django.urls import get_script_prefix
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from portal.memo import ProcessMemo
+
 from ..forms import CommentForm
 
 # Marks rendered in place of what differs per request, then replaced (each must occur exactly once).
 _CSRF = "ks0csrf0mark0b7d20e"
 _REPLY_TO = 987654321987
 _REPLY_VALUE = f' value="{_REPLY_TO}"'
-_KEEP = 512  # entries per process
-_kept: OrderedDict[tuple, str] = OrderedDict()
-_lock = threading.Lock()
+_kept = ProcessMemo(512)  # entries per process
 
 
 def _render(entry, *, form: CommentForm, reply_to, mention_url: str, csrf_token: str) -> str:
@@ -60,14 +57,7 @@ def _marked(entry, mention_url: str) -> tuple[str, str] | None:
         kept = (html, idle)
         if settings.DEBUG:
             return kept
-        with _lock:  # threaded servers: one writer at a time
-            _kept[key] = kept
-            if len(_kept) > _KEEP:
-                _kept.popitem(last=False)
-    else:
-        with _lock:
-            if key in _kept:
-                _kept.move_to_end(key)
+        _kept.put(key, kept)
     return kept
 
 

@@ -14,9 +14,7 @@ Guarantees:
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections import OrderedDict
 
 from django.conf import settings
 from django.middleware.csrf import get_token
@@ -26,6 +24,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from portal.memo import ProcessMemo
+
 from ..forms import ReplyForm
 
 # Marks rendered in place of what differs per request, then replaced (each must occur exactly once).
@@ -33,9 +33,7 @@ _CSRF = "ks0csrf0mark0c4b1e9"
 _KEY = "ks0key0mark07d2a5f3"
 _BODY = "ks0body0mark0e81c6a"
 _DRAFT_EMPTY = 'data-draft-status aria-live="polite"></p>'
-_KEEP = 512  # topics per process
-_kept: OrderedDict[tuple, str] = OrderedDict()
-_lock = threading.Lock()
+_kept = ProcessMemo(512)  # topics per process
 
 
 def composer_context(board, **extra) -> dict:
@@ -83,14 +81,7 @@ def _marked(topic) -> str | None:
             return None
         if settings.DEBUG:
             return html
-        with _lock:  # threaded servers: one writer at a time
-            _kept[key] = html
-            if len(_kept) > _KEEP:
-                _kept.popitem(last=False)
-    else:
-        with _lock:
-            if key in _kept:
-                _kept.move_to_end(key)
+        _kept.put(key, html)
     return html
 
 
