@@ -8,7 +8,13 @@ class PortalConfig(AppConfig):
     verbose_name = "Keystone"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from .media_access import register_media
+        from .prepared import forget_plans
+
+        # Compiled queries may hold ids read from the database (content types): recompile after migrate/flush.
+        post_migrate.connect(forget_plans, dispatch_uid="portal.prepared.forget_plans")
 
         # Protected media: avatars are for signed-in members (reliability/security work).
         register_media("avatars", lambda user, name: bool(user.is_authenticated and user.is_active))

@@ -16,7 +16,9 @@ Guarantees:
   under a key). A datetime goes through the backend's own adaptation, as Django's lookups do. When a
   stand-in is not found among the parameters, the queryset is simply iterated every time (correct, just not
   faster);
-- remembered per thread and database alias, so a compiler is never shared between threads.
+- remembered per thread and database alias, so a compiler is never shared between threads; forgotten by
+  every thread after a migration or a flush (``forget_plans`` on ``post_migrate``), since values a build read
+  from the database (a content type's id) may have been renumbered.
 """
 
 from __future__ import annotations
@@ -73,11 +75,25 @@ def _positions(params: list, stand_ins: list, adapt) -> list[tuple[int, int, boo
     return positions
 
 
+_generation = 0  # bumped by forget_plans(); a thread whose plans are older starts afresh
+
+
+def forget_plans(**kwargs: Any) -> None:
+    """Make every thread compile its plans again (connected to ``post_migrate``, which migrate and flush send).
+
+    A build may read values from the database that end up among the SQL's parameters, such as a content
+    type's id; they do not change while a process serves, but a migration or a flush (tests) may renumber them.
+    """
+    global _generation
+    _generation += 1
+
+
 def _thread_plans() -> dict:
     """This thread's plans by key (a compiler is never shared between threads)."""
     plans = getattr(_local, "plans", None)
-    if plans is None:
+    if plans is None or getattr(_local, "generation", None) != _generation:
         plans = _local.plans = {}
+        _local.generation = _generation
     return plans
 
 
