@@ -97,21 +97,26 @@ def _thread_plans() -> dict:
     return plans
 
 
+def _compiled(build: Callable[..., QuerySet], stand_ins: list):
+    """``build(*stand_ins)`` compiled by Django: (alias, compiler, SQL, parameters)."""
+    queryset = build(*stand_ins)
+    compiler = queryset.query.get_compiler(queryset.db)
+    sql, params = compiler.as_sql()
+    return queryset.db, compiler, sql, list(params)
+
+
 def _plan(key: str, build: Callable[..., QuerySet], args: tuple):
     plans = _thread_plans()
     plan = plans.get(key, _MISSING)
     if plan is not _MISSING:
         return plan
     stand_ins = [_stand_in(i, value) for i, value in enumerate(args)]
-    queryset = build(*stand_ins)
-    compiler = queryset.query.get_compiler(queryset.db)
-    sql, params = compiler.as_sql()
-    params = list(params)
-    positions = _positions(params, stand_ins, connections[queryset.db].ops.adapt_datetimefield_value)
+    alias, compiler, sql, params = _compiled(build, stand_ins)
+    positions = _positions(params, stand_ins, connections[alias].ops.adapt_datetimefield_value)
     if positions is None:
         plans[key] = None
         return None
-    plan = plans[key] = _Plan(queryset.db, sql, params, positions, compiler)
+    plan = plans[key] = _Plan(alias, sql, params, positions, compiler)
     return plan
 
 

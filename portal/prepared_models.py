@@ -32,7 +32,7 @@ from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
 from django.utils import timezone
 
-from .prepared import _MISSING, _Plan, _plan, _positions, _stand_in, _thread_plans
+from .prepared import _MISSING, _compiled, _Plan, _plan, _positions, _stand_in, _thread_plans
 
 
 def _relative_plan(key: str, build: Callable[..., QuerySet], args: tuple):
@@ -42,13 +42,9 @@ def _relative_plan(key: str, build: Callable[..., QuerySet], args: tuple):
     if found is not _MISSING:
         return found
     stand_ins = [_stand_in(i, value) for i, value in enumerate(args)]
-    first = build(*stand_ins)
-    first_sql, first_params = first.query.get_compiler(first.db).as_sql()
-    queryset = build(*stand_ins)
-    compiler = queryset.query.get_compiler(queryset.db)
-    sql, params = compiler.as_sql()
+    _, _, first_sql, first_params = _compiled(build, stand_ins)
+    alias, compiler, sql, params = _compiled(build, stand_ins)
     built_at = timezone.now()
-    params = list(params)
     plans[key] = None
     if sql != first_sql or len(params) != len(first_params):
         return None
@@ -62,10 +58,10 @@ def _relative_plan(key: str, build: Callable[..., QuerySet], args: tuple):
         if abs(span - round(span)) > 0.25:
             return None
         moving.append((position, timedelta(seconds=round(span))))
-    positions = _positions(params, stand_ins, connections[queryset.db].ops.adapt_datetimefield_value)
+    positions = _positions(params, stand_ins, connections[alias].ops.adapt_datetimefield_value)
     if positions is None:
         return None
-    plans[key] = (_Plan(queryset.db, sql, params, positions, compiler), moving)
+    plans[key] = (_Plan(alias, sql, params, positions, compiler), moving)
     return plans[key]
 
 

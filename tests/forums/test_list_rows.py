@@ -151,7 +151,7 @@ def test_time_elements_are_the_partial_in_each_time_zone_and_language():
             assert time_element(moment, "en", zone) == expected
 
 
-def test_latest_rows_name_their_board_and_say_what_the_models_say(board, org_board, other_board, leader):
+def test_latest_lists_visible_boards_unpinned_and_rows_say_what_the_models_say(board, org_board, other_board, leader):
     mine = TopicFactory(board=board, is_pinned=True)
     everyone = TopicFactory(board=org_board)
     TopicFactory(board=other_board)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forums.models import Draft, ReadState, Watch
-from forums.selectors import board_list, board_topics, latest_topics
+from forums.selectors import board_list, board_topics
 from forums.services import draft_discard, draft_save, post_delete, post_reply, read_state_mark, watch_set
 from tests.factories import TopicFactory, member_of
 
@@ -63,14 +63,6 @@ def test_jump_to_first_unread(client, topic, leader, other_leader, cohort, setti
     assert ReadState.objects.get(user=other_leader, topic=topic).last_read_number == 4
     # everything read: the jump goes to the last post
     assert client.get(reverse("forums:topic-unread", args=[topic.pk])).url.endswith("?page=2#post-4")
-
-
-def test_latest_lists_topics_from_every_visible_board_without_pins(board, org_board, other_board, leader):
-    mine = TopicFactory(board=board, is_pinned=True)
-    everyone = TopicFactory(board=org_board)
-    TopicFactory(board=other_board)
-    rows = list(latest_topics(leader).object_list)
-    assert [t.pk for t in rows] == [everyone.pk, mine.pk]
 
 
 def test_drafts_are_saved_sanitised_restored_and_discarded(board, topic, leader):
