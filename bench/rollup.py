@@ -329,23 +329,40 @@ def timed_cpu(fn, repeat: int = 1) -> tuple[float, float | None]:
 BASELINE_SETTINGS = ("SET LOCAL work_mem = '128MB'", "SET LOCAL jit = off")
 
 
-def raw_group_by(*, fetch: bool) -> tuple[float, float | None]:
-    """The same-grain GROUP BY: its rows counted inside the server, or (``fetch``) sent to Python."""
+def raw_group_by(*, fetch: bool) -> tuple[float, float | None, int]:
+    """The same-grain GROUP BY: its rows counted inside the server, or (``fetch``) sent to Python.
+
+    Returns the median wall and CPU times and the number of grain rows.
+    """
     from django.db import connection, transaction
 
+    rows = 0
+
     def run():
+        nonlocal rows
         with transaction.atomic(), connection.cursor() as cursor:
             for statement in BASELINE_SETTINGS:
                 cursor.execute(statement)
             if fetch:
                 cursor.execute(RAW_GROUP_BY, ["Europe/London"])
-                cursor.fetchall()
+                rows = len(cursor.fetchall())
             else:
                 cursor.execute(f"SELECT count(*) FROM ({RAW_GROUP_BY}) grain", ["Europe/London"])  # noqa: S608
-                cursor.fetchone()
+                rows = cursor.fetchone()[0]
 
     run()  # warm the cache the same way the rebuild finds it
-    return timed_cpu(run, repeat=3)
+    return (*timed_cpu(run, repeat=3), rows)
+
+
+def rebuilt_grain() -> tuple[int, int]:
+    """What the rebuild read, from its own tables: grain rows (each one person's verb on a day and dimensions,
+    so DailyVerbCount.actors sums to them) and activities (DailyVerbCount.count sums to them)."""
+    from django.db.models import Sum
+
+    from metrics.models import DailyVerbCount
+
+    totals = DailyVerbCount.objects.aggregate(rows=Sum("actors", default=0), activities=Sum("count", default=0))
+    return totals["rows"], totals["activities"]
 
 
 # The rebuild's steps, timed by wrapping the engine's functions for this benchmark only.
@@ -397,11 +414,21 @@ def bench(n: int, spent: dict[str, float]) -> dict:
     from metrics.rollup import rollup_run
 
     actors, end = history(n)
-    raw, raw_cpu = raw_group_by(fetch=False)
-    fetched, _ = raw_group_by(fetch=True)
+    from metrics.models import Activity
+
+    raw, raw_cpu, grain_rows = raw_group_by(fetch=False)
+    fetched, _, fetched_rows = raw_group_by(fetch=True)
     spent.clear()
     repeat = 1 if n >= 500_000 else 2
     rebuild, rebuild_cpu = timed_cpu(lambda: rollup_run(rebuild=True), repeat=repeat)
+    # An honest baseline reads what the rebuild reads, at its grain: the same grain rows, the same activities.
+    rebuilt_rows, rebuilt_activities = rebuilt_grain()
+    activities = Activity.objects.count()
+    if not grain_rows == fetched_rows == rebuilt_rows or rebuilt_activities != activities:
+        sys.exit(
+            f"baseline and rebuild differ: GROUP BY {grain_rows:,} / fetched {fetched_rows:,} / rebuilt "
+            f"{rebuilt_rows:,} grain rows; {rebuilt_activities:,} of {activities:,} activities rolled up"
+        )
     steps = {label: spent.get(name, 0.0) / repeat for name, label in STEPS.items()}
     per_day = max(1, n // DAYS)
     generate(per_day, actors=actors, start=end, days=1, rng=random.Random(99))
@@ -411,10 +438,13 @@ def bench(n: int, spent: dict[str, float]) -> dict:
     fixed = timed(lambda: rollup_run(), repeat=1)
     return {
         "n": n,
+        "grain": grain_rows,
+        "activities": activities,
         "raw": raw,
         "fetched": fetched,
         "rebuild": rebuild,
-        "cpu": rebuild_cpu / raw_cpu if rebuild_cpu and raw_cpu else None,
+        # CPU time comes in 10 ms ticks: no ratio for a baseline of a few ticks.
+        "cpu": rebuild_cpu / raw_cpu if rebuild_cpu and raw_cpu and raw_cpu >= 0.1 else None,
         "steps": steps,
         "incremental": incremental,
         "new": per_day,
@@ -445,6 +475,11 @@ def main(argv: list[str]) -> None:
             f" {r['rebuild'] / r['raw']:>16.1f} {r['rebuild'] / r['fetched']:>9.1f} {cpu:>9}"
             f" {r['incremental']:>9.3f}s {r['incremental'] / r['rebuild']:>20.3f} {r['fixed']:>8.3f}s",
             flush=True,
+        )
+    for r in results:
+        print(
+            f"checked at {r['n']:,}: the GROUP BY and the rebuild read the same {r['activities']:,} activities into "
+            f"the same {r['grain']:,} grain rows (DailyVerbCount's counts and people add up to them)"
         )
     for r in results:
         steps = ", ".join(f"{label} {seconds:.2f}" for label, seconds in r["steps"].items())
