@@ -195,20 +195,34 @@ def _goal_weeks(scope: Scope, group: str) -> dict[tuple, list[int]]:
     return weeks
 
 
+def _goal_rows(scope: Scope) -> list[tuple]:
+    """(stage, status, week, person, row group) of every goal due in the range, in every selection: read once per
+    request (the goals panel and goals by level share it). The week (of the deadline, else of completion or
+    overdue) is worked out here from the dates, as _goal_weeks groups them in SQL: truncating in the database
+    returns a datetime per row to convert."""
+
+    def read() -> list[tuple]:
+        rows = (
+            scope.everyone(GoalStatus.objects.filter(_goal_filter(scope)))
+            .annotate(due_on=Coalesce("deadline", "completed_on", "overdue_on"))
+            .values_list("stage", "status", "due_on", "actor_id", *f.GROUP)
+        )
+        return [
+            (stage, status, day - timedelta(days=day.weekday()), actor, (cohort, level, department or ""))
+            for stage, status, day, actor, cohort, level, department in rows
+        ]
+
+    return read() if scope.plan is None else scope.plan.memo(("goals", scope.start, scope.end), read)
+
+
 def _goal_siblings(scope: Scope, group: str) -> dict[tuple, list[list[dict]]] | None:
     """Per (stage or level, status): one decision per week, the people per row group in every selection."""
     if scope.plan is None or not scope.k:
         return None
     people: dict[tuple, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
-    # The week (of the deadline, else of completion or overdue) is worked out here from the dates, as
-    # _goal_weeks groups them in SQL: truncating in the database returns a datetime per row to convert.
-    for value, status, day, actor, *dims in (
-        scope.everyone(GoalStatus.objects.filter(_goal_filter(scope)))
-        .annotate(due_on=Coalesce("deadline", "completed_on", "overdue_on"))
-        .values_list(group, "status", "due_on", "actor_id", *f.GROUP)
-    ):
-        week = day - timedelta(days=day.weekday()) if day is not None else None
-        people[(value, status)][week][(dims[0], dims[1], dims[2] or "")].add(actor)
+    by_level = group == "management_level"
+    for stage, status, week, actor, key in _goal_rows(scope):
+        people[(key[1] if by_level else stage, status)][week][key].add(actor)
     return {key: [[dict(groups)] for groups in weeks.values()] for key, weeks in people.items()}
 
 
