@@ -5,7 +5,9 @@ per person-day. A figure over a date range reads the whole Monday-to-Sunday week
 from WeeklyActor and only the days outside them from DailyActor, so its cost follows people x weeks
 plus at most twelve days, not how much each person did. Counts stay exact: a person-week's counters
 are the sums of their days, so "did X in the week" is "did X on one of its days", and a week is
-never read from both tables.
+never read from both tables. Runs of days that are not whole weeks (the last 7 or 28 days, the 7-day
+windows of regular contributors, daily active people) are read from the person-weeks' day masks
+(one bit per weekday with activity, or with a contribution), also exactly.
 """
 
 from __future__ import annotations
