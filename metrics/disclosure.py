@@ -602,18 +602,27 @@ class Siblings:
     def small(self, figures: Iterable[dict]) -> frozenset[int]:
         """Offered selections (indices) in which any of ``figures`` describes 1..k-1 people."""
         small: set[int] = set()
+        k = self.plan.k
         for figure in figures:
             counts: dict[int, int] = defaultdict(int)
             people: dict[int, set] = defaultdict(set)
+            large: set[int] = set()  # selections holding a group of k or more people: never small
             for group, n in figure.items():
-                for i in self._containing(group):
-                    if isinstance(n, (set, frozenset)):
+                if isinstance(n, (set, frozenset)):
+                    if len(n) >= k:
+                        # No union needs these people: the selections holding them have k or more.
+                        large.update(self._containing(group))
+                        continue
+                    for i in self._containing(group):
                         people[i] |= n
-                    else:
+                else:
+                    for i in self._containing(group):
                         counts[i] += n
             for i, members in people.items():
                 counts[i] = len(members)
-            small.update(i for i, n in counts.items() if _hidden(n, self.plan.k))
+            for i in large:
+                counts[i] = k
+            small.update(i for i, n in counts.items() if _hidden(n, k))
         return frozenset(small)
 
     def hidden(self, figures: Iterable[dict[RowAtom, int]]) -> frozenset[Query]:

@@ -185,10 +185,16 @@ class WeeklyActor(Dimensions, PersonCounters):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, db_constraint=False, db_index=False, on_delete=models.CASCADE, related_name="+"
     )
-    # Days of the week this person was active in this row's cohort, level, department and role (0-7):
-    # daily active people summed over a week's days, without reading the person-days.
-    active_days = models.PositiveSmallIntegerField(
-        default=0, help_text="days of the week with engagement activity (DailyActor rows with actions)"
+    # Which days of the week this person did something, in this row's cohort, level, department and role:
+    # bit d (1 << d, Monday = 0) set when that day's DailyActor row has actions (``active_mask``) or
+    # contributions (``contribution_mask``). Daily active people over a week and who acted within any
+    # run of days (the last 7 or 28 days, the 7-day windows of regular contributors) are then answered
+    # from the person-weeks that overlap it, exactly, without reading the person-days.
+    active_mask = models.PositiveSmallIntegerField(
+        default=0, help_text="days of the week with engagement activity, one bit a day (Monday = 1)"
+    )
+    contribution_mask = models.PositiveSmallIntegerField(
+        default=0, help_text="days of the week with a contribution, one bit a day (Monday = 1)"
     )
 
     class Meta:

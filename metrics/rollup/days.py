@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any, cast
 
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import TruncDate
 
 from ..definitions import ACTOR_COUNTERS, MILESTONE_VERBS, NON_ENGAGEMENT
@@ -214,19 +214,33 @@ def refresh_weeks(weeks: set[date] | None) -> None:
     columns = ["actions", *ACTOR_COUNTERS]
     keys = ["week", "actor_id", "cohort_id", "management_level", "department", "role"]
     quote = connection.ops.quote_name
-    target = f"{quote(WeeklyActor._meta.db_table)} ({', '.join(quote(c) for c in [*keys, *columns, 'active_days'])})"
+    masks = ["active_mask", "contribution_mask"]
+    target = f"{quote(WeeklyActor._meta.db_table)} ({', '.join(quote(c) for c in [*keys, *columns, *masks])})"
     batches: list[list[date] | None] = [None] if weeks is None else list(chunks(sorted(weeks)))
     for batch in batches:
         stale, source = WeeklyActor.objects.all(), DailyActor.objects.all()
         if batch is not None:
             stale, source = stale.filter(week__in=batch), source.filter(week__in=batch)
         stale.delete()
-        # One DailyActor row per person, day and dimensions: its rows with actions are the active days.
+        # One DailyActor row per person, day and dimensions, so summing each row's weekday bit is OR-ing them.
         summed = (
             source.values(*keys)
-            .annotate(**{f"total_{c}": Sum(c) for c in columns}, days=Count("id", filter=Q(actions__gt=0)))
+            .annotate(
+                **{f"total_{c}": Sum(c) for c in columns},
+                days_active=Sum(_day_bit(Q(actions__gt=0))),
+                days_contributed=Sum(_day_bit(Q(contributions__gt=0))),
+            )
             .order_by()
         )
         sql, params = summed.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {target} {sql}", params)
+
+
+def _day_bit(condition: Q) -> Case:
+    """A DailyActor row's weekday as one bit (Monday 1, Tuesday 2 ... Sunday 64) when ``condition`` holds, else 0."""
+    return Case(
+        *(When(condition, day__iso_week_day=d + 1, then=Value(1 << d)) for d in range(7)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )

@@ -6,9 +6,9 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import cast
 
-from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.db.models import Count, F, Max, Q, Sum, Value
 
-from ..models import DailyActor, MemberStatus, PersonRole
+from ..models import MemberStatus, PersonRole, WeeklyActor
 from . import figures as f
 from . import people_weeks
 from .figures import Panel, Series
@@ -36,25 +36,29 @@ def regular_contributors(scope: Scope, *, actor_id: int | None = None) -> set[in
     return _regular_contributors(scope, actor_id=actor_id)
 
 
-def _window(end: date):
-    """Which of the 4 seven-day windows ending on ``end`` a person-day falls in (0: the last), in SQL."""
-    return Case(
-        *(When(day__gte=end - timedelta(days=7 * (i + 1) - 1), then=Value(i)) for i in range(REGULAR_OF - 1)),
-        default=Value(REGULAR_OF - 1),
-        output_field=IntegerField(),
-    )
-
-
 def _regulars(qs, end: date, *fields: str):
     """(person, ``fields``...) rows of the people who contributed in at least 3 of the 4 windows ending on ``end``.
 
-    Counted in the database (one row per regular contributor, not per person-day).
+    ``qs``: person-weeks (WeeklyActor), narrowed. Each seven-day window overlaps two calendar weeks at
+    most; a person contributed in it when one of their person-weeks has a contribution day inside it
+    (``contribution_mask``). Counted in the database: one row per regular contributor, its cost following
+    people x weeks, not what each person did.
     """
     first = end - timedelta(days=7 * REGULAR_OF - 1)
+    windows = {
+        f"window_{i}": Max(
+            people_weeks.acted_within(
+                "contribution_mask", end - timedelta(days=7 * (i + 1) - 1), end - timedelta(days=7 * i)
+            )
+        )
+        for i in range(REGULAR_OF)
+    }
+    counted = sum((F(name) for name in windows), start=Value(0))
     return (
-        qs.filter(day__range=(first, end), contributions__gt=0)
+        qs.filter(week__range=(people_weeks.week_of(first), people_weeks.week_of(end)), contribution_mask__gt=0)
         .values("actor_id", *fields)
-        .annotate(windows=Count(_window(end), distinct=True))
+        .annotate(**windows)
+        .annotate(windows=counted)
         .filter(windows__gte=REGULAR_WEEKS)
         .values_list("actor_id", *fields)
         .order_by()
@@ -62,7 +66,7 @@ def _regulars(qs, end: date, *fields: str):
 
 
 def _regular_contributors(scope: Scope, *, actor_id: int | None) -> set[int]:
-    qs = DailyActor.objects.all()
+    qs = WeeklyActor.objects.all()
     qs = qs.filter(actor_id=actor_id) if actor_id else scope.dims(qs)
     return {row[0] for row in _regulars(qs, scope.end)}
 
@@ -72,7 +76,7 @@ def regular_by_group(scope: Scope) -> dict[tuple, set[int]]:
 
     def read() -> dict[tuple, set[int]]:
         regular: dict[tuple, set[int]] = defaultdict(set)
-        for actor, *dims in _regulars(scope.everyone(DailyActor.objects.all()), scope.end, *f.GROUP):
+        for actor, *dims in _regulars(scope.everyone(WeeklyActor.objects.all()), scope.end, *f.GROUP):
             regular[(dims[0], dims[1], dims[2] or "")].add(actor)
         return regular
 
@@ -319,15 +323,15 @@ def level_share(scope: Scope) -> Panel:
     for level in level_of.values():
         members[level] += 1
     week_start, month_start = scope.end - timedelta(days=6), scope.end - timedelta(days=27)
-    writers = DailyActor.objects.filter(day__range=(month_start, scope.end), contributions__gt=0)
+    writers = _writers(WeeklyActor.objects.filter(role=PersonRole.LEADER), week_start, month_start, scope.end)
     if scope.cohort_ids is not None:
         writers = writers.filter(cohort_id__in=scope.cohort_ids)
     found: dict[int | None, dict[str, set]] = defaultdict(lambda: {"week": set(), "month": set()})
-    for actor_id, day in writers.filter(role=PersonRole.LEADER).values_list("actor_id", "day").distinct():
+    for actor_id, in_week in writers.values_list("actor_id", "in_week"):
         if actor_id in level_of:
             entry = found[level_of[actor_id]]
             entry["month"].add(actor_id)
-            if day >= week_start:
+            if in_week:
                 entry["week"].add(actor_id)
     wrote = {level: {"week": len(e["week"]), "month": len(e["month"])} for level, e in found.items()}
     siblings = _level_share_siblings(scope, week_start, month_start)
@@ -380,6 +384,22 @@ def level_share(scope: Scope) -> Panel:
     )
 
 
+def _writers(qs, week_start: date, month_start: date, end: date, *fields: str):
+    """Of person-weeks ``qs``: who contributed in ``month_start``..``end`` (per ``fields``), with ``in_week``
+    1 when they also did in ``week_start``..``end``. One row per person (and ``fields``), from the masks of
+    the person-weeks overlapping the days, so its cost follows people x weeks."""
+    return (
+        qs.filter(week__range=(people_weeks.week_of(month_start), people_weeks.week_of(end)), contribution_mask__gt=0)
+        .values("actor_id", *fields)
+        .annotate(
+            in_month=Max(people_weeks.acted_within("contribution_mask", month_start, end)),
+            in_week=Max(people_weeks.acted_within("contribution_mask", week_start, end)),
+        )
+        .filter(in_month=1)
+        .order_by()
+    )
+
+
 def _minus(a: dict, b: dict) -> dict:
     return {group: people - b.get(group, set()) for group, people in a.items()}
 
@@ -397,14 +417,11 @@ def _level_share_siblings(scope: Scope, week_start: date, month_start: date) -> 
         group, actor = row["group"], row["actor_id"]
         groups_of[(actor, group[0])].append(group)
         out["members"][group[1]][group].add(actor)
-    for actor, cohort_id, day in (
-        scope.everyone(DailyActor.objects.filter(day__range=(month_start, scope.end), contributions__gt=0))
-        .values_list("actor_id", "cohort_id", "day")
-        .distinct()
-    ):
+    writers = _writers(scope.everyone(WeeklyActor.objects.all()), week_start, month_start, scope.end, "cohort_id")
+    for actor, cohort_id, in_week in writers.values_list("actor_id", "cohort_id", "in_week"):
         for group in groups_of.get((actor, cohort_id), ()):
             out["month"][group[1]][group].add(actor)
-            if day >= week_start:
+            if in_week:
                 out["week"][group[1]][group].add(actor)
     return out
 

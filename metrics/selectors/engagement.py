@@ -81,21 +81,42 @@ def topic_stats(scope: Scope, *, first: date | None = None, by_week: bool = Fals
     return stats if by_week else stats[None]
 
 
+def topic_rows(scope: Scope, first: date) -> list[tuple]:
+    """(week, author, responder, seconds, row group) of each topic started in ``first``..end, in every selection.
+
+    Read once per request and range (the responsiveness panel and the headline's sibling figures share it).
+    """
+
+    def read() -> list[tuple]:
+        rows = scope.everyone(Topic.objects.filter(created_on__range=(first, scope.end)))
+        return [
+            (week, author, responder, seconds, (cohort, level, department or ""))
+            for week, author, responder, seconds, cohort, level, department in rows.values_list(
+                "week", "author_id", "responder_id", "seconds", *f.GROUP
+            )
+        ]
+
+    return read() if scope.plan is None else scope.plan.memo(("topics", first, scope.end), read)
+
+
 def _topic_siblings(scope: Scope) -> dict[date, dict[str, dict]]:
     """Per week: authors, responders and authors left unanswered, per row group, in every selection at once."""
     if scope.plan is None or not scope.k:
         return {}
-    out: dict[date, dict[str, dict]] = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
-    rows = scope.everyone(Topic.objects.filter(created_on__range=(scope.first_week, scope.end)))
-    for week, author, responder, seconds, *group in rows.values_list(
-        "week", "author_id", "responder_id", "seconds", *f.GROUP
-    ):
-        key = (group[0], group[1], group[2] or "")
-        out[week]["authors"][key].add(author)
+    # Gathered per (week, row group) first: one flat lookup per topic, then nested per week below.
+    authors: dict[tuple, set] = defaultdict(set)
+    responders: dict[tuple, set] = defaultdict(set)
+    unanswered: dict[tuple, set] = defaultdict(set)
+    for week, author, responder, seconds, key in topic_rows(scope, scope.first_week):
+        authors[(week, key)].add(author)
         if seconds is not None:
-            out[week]["responders"][key].add(responder)
+            responders[(week, key)].add(responder)
         else:
-            out[week]["unanswered"][key].add(author)
+            unanswered[(week, key)].add(author)
+    out: dict[date, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
+    for name, people in (("authors", authors), ("responders", responders), ("unanswered", unanswered)):
+        for (week, key), found in people.items():
+            out[week][name][key] = found
     return out
 
 
@@ -174,17 +195,34 @@ def _goal_weeks(scope: Scope, group: str) -> dict[tuple, list[int]]:
     return weeks
 
 
+def _goal_rows(scope: Scope) -> list[tuple]:
+    """(stage, status, week, person, row group) of every goal due in the range, in every selection: read once per
+    request (the goals panel and goals by level share it). The week (of the deadline, else of completion or
+    overdue) is worked out here from the dates, as _goal_weeks groups them in SQL: truncating in the database
+    returns a datetime per row to convert."""
+
+    def read() -> list[tuple]:
+        rows = (
+            scope.everyone(GoalStatus.objects.filter(_goal_filter(scope)))
+            .annotate(due_on=Coalesce("deadline", "completed_on", "overdue_on"))
+            .values_list("stage", "status", "due_on", "actor_id", *f.GROUP)
+        )
+        return [
+            (stage, status, day - timedelta(days=day.weekday()), actor, (cohort, level, department or ""))
+            for stage, status, day, actor, cohort, level, department in rows
+        ]
+
+    return read() if scope.plan is None else scope.plan.memo(("goals", scope.start, scope.end), read)
+
+
 def _goal_siblings(scope: Scope, group: str) -> dict[tuple, list[list[dict]]] | None:
     """Per (stage or level, status): one decision per week, the people per row group in every selection."""
     if scope.plan is None or not scope.k:
         return None
     people: dict[tuple, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
-    for value, status, week, actor, *dims in (
-        scope.everyone(GoalStatus.objects.filter(_goal_filter(scope)))
-        .annotate(due_week=TruncWeek(Coalesce("deadline", "completed_on", "overdue_on")))
-        .values_list(group, "status", "due_week", "actor_id", *f.GROUP)
-    ):
-        people[(value, status)][week][(dims[0], dims[1], dims[2] or "")].add(actor)
+    by_level = group == "management_level"
+    for stage, status, week, actor, key in _goal_rows(scope):
+        people[(key[1] if by_level else stage, status)][week][key].add(actor)
     return {key: [[dict(groups)] for groups in weeks.values()] for key, weeks in people.items()}
 
 

@@ -13,7 +13,7 @@ from ..models import TopicResponse as Topic
 from . import figures as f
 from . import people_weeks
 from .adoption import regular_by_group, regular_contributors
-from .engagement import topic_stats
+from .engagement import topic_rows, topic_stats
 from .figures import Cell, Panel, Series
 from .scope import Scope
 
@@ -68,7 +68,8 @@ def period_figures(scope: Scope) -> list[Headline]:
     new = len(firsts)
     new_weekly = Counter(day - timedelta(days=day.weekday()) for day in firsts.values())
     topics = topic_stats(scope)
-    unanswered_weekly = (
+    # Read now, not when a cell needs it: the page then makes the same queries whatever the figures.
+    unanswered_weekly = list(
         scope.dims(Topic.objects.filter(created_on__range=(scope.start, scope.end), seconds__isnull=True))
         .values("week")
         .annotate(n=Count("author_id", distinct=True))
@@ -212,10 +213,7 @@ def _sibling_figures(scope: Scope, people) -> dict[str, list[list[dict]]]:
             new_weekly[day - timedelta(days=day.weekday())][group] += 1
     unanswered: dict[date, dict] = defaultdict(lambda: defaultdict(set))
     responders: dict[tuple, set] = defaultdict(set)
-    for week, author, responder, seconds, *dims in scope.everyone(
-        Topic.objects.filter(created_on__range=rng)
-    ).values_list("week", "author_id", "responder_id", "seconds", *f.GROUP):
-        group = (dims[0], dims[1], dims[2] or "")
+    for week, author, responder, seconds, group in topic_rows(scope, scope.start):
         if seconds is None:
             unanswered[week][group].add(author)
         else:

@@ -5,7 +5,9 @@ per person-day. A figure over a date range reads the whole Monday-to-Sunday week
 from WeeklyActor and only the days outside them from DailyActor, so its cost follows people x weeks
 plus at most twelve days, not how much each person did. Counts stay exact: a person-week's counters
 are the sums of their days, so "did X in the week" is "did X on one of its days", and a week is
-never read from both tables.
+never read from both tables. Runs of days that are not whole weeks (the last 7 or 28 days, the 7-day
+windows of regular contributors, daily active people) are read from the person-weeks' day masks
+(one bit per weekday with activity, or with a contribution), also exactly.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, QuerySet, Sum, Value
+from django.db.models import Case, F, IntegerField, QuerySet, Sum, Value, When
+from django.db.models.lookups import GreaterThan
 
 from ..models import DailyActor, WeeklyActor
 
@@ -77,60 +80,60 @@ def per_week(first: date, end: date, build: Callable[[QuerySet], QuerySet]) -> l
     return list(combined(first, end, build))
 
 
+def week_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def days_mask(week: date, first: date, last: date) -> int:
+    """The bits (Monday 1 ... Sunday 64, as in WeeklyActor's masks) of ``week``'s days in ``first``..``last``."""
+    return sum(1 << d for d in range(7) if first <= week + timedelta(days=d) <= last)
+
+
+def overlapping(first: date, last: date) -> QuerySet:
+    """The person-weeks of every week that overlaps ``first``..``last`` (test their masks for the days inside)."""
+    return WeeklyActor.objects.filter(week__range=(week_of(first), week_of(last)))
+
+
+def acted_within(mask: str, first: date, last: date) -> Case:
+    """1 when a person-week's ``mask`` (active or contribution) has a day in ``first``..``last``, else 0.
+
+    For rows of ``overlapping(first, last)``: a person did it within the days when one of their rows
+    does (``Max`` over a person's rows), exactly as when their person-days in the run are read.
+    """
+    whens = []
+    week = week_of(first)
+    while week <= last:
+        whens.append(When(GreaterThan(F(mask).bitand(days_mask(week, first, last)), 0), week=week, then=Value(1)))
+        week += timedelta(days=7)
+    return Case(*whens, default=Value(0), output_field=IntegerField())
+
+
 def person_days(first: date, end: date, narrow: Callable[[QuerySet], QuerySet]) -> dict[date, int]:
     """Per week, the active people of each day of ``first``..``end`` summed over its days (``narrow``: the scope).
 
-    Daily active people summed over days is the number of distinct (person, day) pairs. Whole weeks
-    read each person-week's ``active_days``, exact when the person has one row in the scope that week;
-    the few with more rows than weeks (two cohorts, a level or department changed) have their days
-    counted distinctly from DailyActor, as do the days outside whole weeks.
+    Daily active people summed over days is the number of distinct (person, day) pairs: each person-week's
+    days are the bits of its ``active_mask`` inside the range, OR-ed over the person's rows in the scope
+    (two cohorts, a level or department changed mid-week), so nobody's day counts twice.
 
     Guarantees: the same sums as counting distinct people day by day over DailyActor; one query,
     whatever the range or the history; its rows follow people x weeks.
     """
-
-    def build(qs: QuerySet) -> QuerySet:
-        if qs.model is WeeklyActor:
-            return (
-                narrow(qs.filter(active_days__gt=0))
-                .values("week", "actor_id")
-                .annotate(rows=Count("id"), days=Sum("active_days"))
-            )
-        return _distinct_days(narrow(qs), rows=1)
-
-    parts = [build(qs) for qs in sources(first, end)]
-    weeks = whole_weeks(first, end)
-    if weeks is not None:
-        # People with two rows in the scope in one of its whole weeks (more rows than weeks): their days
-        # in the whole weeks, counted distinctly (rows = 0), replace their person-weeks' active days.
-        shared = (
-            narrow(WeeklyActor.objects.filter(week__range=weeks, active_days__gt=0))
-            .values("actor_id")
-            .annotate(n=Count("id"), weeks=Count("week", distinct=True))
-            .filter(n__gt=F("weeks"))
-            .values("actor_id")
-        )
-        days = narrow(DailyActor.objects.filter(week__range=weeks, actor_id__in=shared))
-        parts.append(_distinct_days(days, rows=0))
-    query = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
-    found: dict[tuple[date, int], int] = {}
-    exact: dict[tuple[date, int], int] = {}
-    for row in query.order_by():
-        (exact if row["rows"] == 0 else found)[(row["week"], row["actor_id"])] = row["days"]
-    sums: dict[date, int] = {}
-    for (week, actor), days_active in found.items():
-        sums[week] = sums.get(week, 0) + exact.get((week, actor), days_active)
-    return sums
-
-
-def _distinct_days(qs: QuerySet, *, rows: int) -> QuerySet:
-    """Person-day rows with actions, as (week, person, ``rows``, distinct days)."""
-    return (
-        qs.filter(actions__gt=0)
-        .values("week", "actor_id")
-        .annotate(rows=Value(rows, output_field=IntegerField()), days=Count("day", distinct=True))
+    rows = (
+        narrow(overlapping(first, end).filter(active_mask__gt=0))
+        .values_list("week", "actor_id", "active_mask")
         .order_by()
     )
+    inside = {}
+    days: dict[tuple[date, int], int] = {}
+    for week, actor, mask in rows:
+        if week not in inside:
+            inside[week] = days_mask(week, first, end)
+        days[(week, actor)] = days.get((week, actor), 0) | (mask & inside[week])
+    sums: dict[date, int] = {}
+    for (week, _actor), bits in days.items():
+        if bits:
+            sums[week] = sums.get(week, 0) + bits.bit_count()
+    return sums
 
 
 def per_person(first: date, end: date, narrow: Callable[[QuerySet], QuerySet]) -> dict[int, dict[str, int]]:
