@@ -106,3 +106,9 @@ def send(
     """Push one task message to the broker at ``url``; raises redis-py's errors when Redis does not answer."""
     payload = message(name=name, task_id=task_id, args=args, kwargs=kwargs, countdown=countdown)
     _redis(url).lpush(QUEUE, json.dumps(payload))
+
+
+def ping(url: str) -> None:
+    """Raise unless the Redis broker at ``url`` answers (``/healthz``'s broker check, without Celery)."""
+    if not _redis(url).ping():
+        raise ConnectionError("the broker did not answer PING")

@@ -211,6 +211,11 @@ def test_a_web_process_hands_jobs_over_without_loading_celery():
         "from django.urls import get_resolver\n"
         "get_resolver().url_patterns\n"
         "from portal import jobs\n"
+        "from portal.views.health import CHECKS\n"
+        "try:\n"
+        "    CHECKS['broker']()\n"
+        "except Exception as exc:\n"
+        "    print('ping failed', type(exc).__name__)\n"
         "try:\n"
         "    jobs.task_send('portal.tasks.heartbeat')\n"
         "except Exception as exc:\n"
@@ -231,4 +236,16 @@ def test_a_web_process_hands_jobs_over_without_loading_celery():
         [sys.executable, "-W", "ignore", "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split("\n")[:2] == ["send failed ConnectionError", "none"]
+    assert out.stdout.split("\n")[:3] == ["ping failed ConnectionError", "send failed ConnectionError", "none"]
+
+
+@needs_redis
+@pytest.mark.django_db
+def test_healthz_asks_the_redis_broker_itself(client, settings, private_redis):
+    url, _ = private_redis
+    settings.CELERY_BROKER_URL = url
+    assert client.get("/healthz").json()["checks"]["broker"] == "ok"
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{_free_port()}/0"  # nothing listens there
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["broker"] == "error: ConnectionError"
