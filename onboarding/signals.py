@@ -20,9 +20,8 @@ def _schedule_refresh(user_id: int) -> None:
     Through the job outbox: a broker outage never fails the write that triggered it, and the refresh
     runs when the broker is back.
     """
-    from .tasks import goals_refresh
-
-    enqueue_on_commit(goals_refresh, user_id, once_per_transaction=True)
+    # By name: importing the tasks module would load Celery into every web process (issue 13).
+    enqueue_on_commit("onboarding.tasks.goals_refresh", user_id, once_per_transaction=True)
 
 
 def activity_recorded(activity: RecordedActivity) -> None:

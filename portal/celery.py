@@ -19,7 +19,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
 logger = logging.getLogger(__name__)
 
 # Every task runs a message from the job outbox once per row (portal.jobs, reliability work).
-app = Celery("portal", task_cls="portal.jobs:OutboxTask")
+app = Celery("portal", task_cls="portal.outbox_worker:OutboxTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
@@ -129,7 +129,7 @@ app.conf.beat_schedule = {
 }
 
 # Reliability: the job outbox's sweeper sends what the broker missed and re-sends what a dead worker dropped.
-app.autodiscover_tasks(["portal"], related_name="jobs")
+app.autodiscover_tasks(["portal"], related_name="outbox_worker")
 app.conf.beat_schedule["outbox-sweep"] = {"task": "portal.jobs.sweep", "schedule": crontab(minute="*")}
 
 # Notifications: immediate e-mails and digests live in portal/notifications/tasks.py (found by autodiscovery).

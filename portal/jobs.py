@@ -16,13 +16,20 @@ completes at most once per row (barring a worker dying after the body finished b
 row was marked); a job of a rolled-back transaction never runs; the request that enqueued it never
 sees a broker error.
 
-This module imports no models at the top: Celery loads ``OutboxTask`` before Django is ready.
+This module imports no models at the top: Celery loads ``OutboxTask`` before Django is ready. Nor does it
+import Celery at the top for the web process's sake (issue 13): a gunicorn worker checks task names against
+``portal.outbox_tasks`` and, on a Redis broker, hands a job over with ``portal.outbox_send`` (one ``LPUSH``
+of the message Celery would have written), so it never loads Celery and kombu. Celery is imported where it
+runs: the worker and beat, the eager in-process path (unit tests, the demo seed), the embedded profile's
+filesystem broker, and ``portal.outbox_worker`` (every task's base class ``OutboxTask`` and the sweeper task).
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 import time
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -30,10 +37,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from celery import Task, shared_task
-from celery.exceptions import NotRegistered, Retry
+from .outbox_tasks import known_task
 
 log = logging.getLogger(__name__)
+
+
+class NotRegistered(KeyError):
+    """``enqueue_on_commit`` was given a name no task has (nothing was written)."""
+
 
 ID_PREFIX = "outbox-"
 
@@ -71,7 +82,7 @@ def enqueue_on_commit(
     from .outbox import OutboxJob
 
     name = task if isinstance(task, str) else task.name
-    if name not in task_registry():
+    if not known_task(name):
         raise NotRegistered(name)
     args_list = list(args)
     backfill = _backfill.get()
@@ -198,9 +209,23 @@ def task_registry() -> Any:
 
 
 def _eager() -> bool:
+    """Jobs run in-process (unit tests, the demo seed). Celery's own flag once Celery is loaded (tests flip it)."""
+    if "portal.celery" in sys.modules:
+        return bool(sys.modules["portal.celery"].app.conf.task_always_eager)
+    return bool(_settings().CELERY_TASK_ALWAYS_EAGER)
+
+
+def _send(name: str, *, args: list, kwargs: dict | None, countdown: int | None, task_id: str) -> None:
+    """Hand one message to the broker: with redis-py on a Redis broker (no Celery in the web process), else Celery."""
+    from . import outbox_send
+
+    url = _settings().CELERY_BROKER_URL
+    if outbox_send.redis_broker(url):
+        outbox_send.send(url, name=name, task_id=task_id, args=args, kwargs=kwargs, countdown=countdown)
+        return
     from .celery import app
 
-    return bool(app.conf.task_always_eager)
+    app.send_task(name, args=args, kwargs=kwargs, countdown=countdown, task_id=task_id, retry=False)
 
 
 _broker_paused_until = 0.0  # monotonic time: after a failed hand-over, commits leave jobs to the sweeper
@@ -225,7 +250,6 @@ def job_publish(*, job_id: int, resend_before=None, after_commit: bool = False) 
     from django.db.models import Q
     from django.utils import timezone
 
-    from .celery import app
     from .outbox import OutboxJob
 
     if after_commit and not _eager() and time.monotonic() < _broker_paused_until:
@@ -253,13 +277,12 @@ def job_publish(*, job_id: int, resend_before=None, after_commit: bool = False) 
         task.apply(args=job.args, kwargs=job.kwargs or {}, task_id=f"{ID_PREFIX}{job_id}", throw=True)
         return True
     try:
-        app.send_task(
+        _send(
             job.task,
             args=job.args,
             kwargs=job.kwargs or None,
             countdown=job.countdown if job.attempts == 0 and job.countdown else None,
             task_id=f"{ID_PREFIX}{job_id}",
-            retry=False,
         )
     except Exception as exc:  # the broker is down or refused it: the sweeper sends it later
         log.warning("Could not hand job %s (%s) to the broker; the outbox sweeper will: %s", job_id, job.task, exc)
@@ -270,6 +293,17 @@ def job_publish(*, job_id: int, resend_before=None, after_commit: bool = False) 
         return False
     _broker_paused_until = 0.0
     return True
+
+
+def task_send(name: str, *, args: list | None = None, kwargs: dict | None = None) -> None:
+    """Hand a job to the broker now, outside the outbox (a job whose loss costs nothing: e.g. "push now", which
+    beat repeats anyway). Raises when the broker is down or the name is unknown."""
+    if not known_task(name):
+        raise NotRegistered(name)
+    if _eager():  # in-process, as ``.delay()`` would under eager Celery (unit tests)
+        task_registry()[name].apply(args=list(args or []), kwargs=kwargs or {}, throw=True)
+        return
+    _send(name, args=list(args or []), kwargs=kwargs, countdown=None, task_id=str(uuid.uuid4()))
 
 
 def outbox_sweep() -> dict[str, int]:
@@ -296,56 +330,3 @@ def outbox_sweep() -> dict[str, int]:
     sent = sum(1 for pk in ids if job_publish(job_id=pk, resend_before=stale_before))
     removed, _ = OutboxJob.objects.filter(done_at__lt=now - timedelta(days=settings.OUTBOX_KEEP_DAYS)).delete()
     return {"found": len(ids), "sent": sent, "removed": removed}
-
-
-@shared_task(name="portal.jobs.sweep")
-def sweep() -> dict[str, int]:
-    """Beat, every minute: the outbox sweeper."""
-    return outbox_sweep()
-
-
-class OutboxTask(Task):
-    """Base class of every task: a message from the outbox runs its body once per outbox row."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        job_id = _outbox_id(getattr(self.request, "id", None))
-        if job_id is None:
-            return super().__call__(*args, **kwargs)
-        return _run_outbox_job(self, job_id, args, kwargs)
-
-
-def _run_outbox_job(task: Task, job_id: int, args, kwargs) -> Any:
-    from django.db.models import Q
-    from django.utils import timezone
-
-    from .outbox import OutboxJob
-
-    settings = _settings()
-    now = timezone.now()
-    lease = now - timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
-    claimed = (
-        OutboxJob.objects.filter(pk=job_id, done_at__isnull=True)
-        .filter(Q(started_at__isnull=True) | Q(started_at__lt=lease))
-        .update(started_at=now)
-    )
-    if not claimed:
-        # Done already, or another delivery of the same job holds the lease right now.
-        return None
-    try:
-        result = Task.__call__(task, *args, **kwargs)
-    except Retry as exc:
-        # The task scheduled its own retry: expect it by then, so the sweeper leaves it alone meanwhile.
-        when = exc.when
-        if isinstance(when, int | float):
-            due = timezone.now() + timedelta(seconds=when)
-        elif when is not None:
-            due = when
-        else:
-            due = timezone.now()
-        OutboxJob.objects.filter(pk=job_id).update(started_at=None, due_at=due, last_error=str(exc.exc or "")[:2000])
-        raise
-    except BaseException as exc:
-        OutboxJob.objects.filter(pk=job_id).update(started_at=None, last_error=f"{type(exc).__name__}: {exc}"[:2000])
-        raise
-    OutboxJob.objects.filter(pk=job_id).update(done_at=timezone.now(), started_at=None)
-    return result

@@ -17,6 +17,11 @@ from playwright.sync_api import expect
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Tests call tasks' .delay()/.apply() directly: bind Celery's shared tasks to the project's app. (A web process
+# never loads it: portal/__init__.py; the worker and beat load it with -A portal.)
+import portal.celery  # noqa: E402, F401
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -23,8 +23,7 @@ from tests.factories import BoardFactory  # noqa: E402
 
 people, board = people_and_board()
 BoardFactory(cohort=None, title="Everyone", slug="everyone")
-for n in range(seedtext.TOPICS - 1):
-    topic_with_posts(people, board, seedtext.topic_title(n), 2)
+small = [topic_with_posts(people, board, seedtext.topic_title(n), 2) for n in range(seedtext.TOPICS - 1)]
 big, posts = topic_with_posts(people, board, seedtext.TOPIC_TITLE, seedtext.POSTS)
 react(people, posts)
 
@@ -59,8 +58,29 @@ urls = {
     "notifications": reverse("notifications:list"),
     "bare view": "/bench/bare/",
 }
-for name, url in urls.items():
+# The RSS soak's extra pages: the rest of what a leader opens in a session (not timed one by one).
+soak_topic, soak_posts = small[0]
+soak_urls = {
+    "latest": reverse("forums:latest"),
+    "search": reverse("search") + "?q=tone",
+    "people": reverse("people:directory"),
+    "profile": reverse("people:profile", args=[people[1].pk]),
+    "blogs": reverse("blogs:index"),
+    "learn": reverse("onboarding:index"),
+    "drafts": reverse("forums:my-drafts"),
+    "saved": reverse("forums:saved"),
+    "soak topic": soak_topic.get_absolute_url(),
+}
+for name, url in {**urls, **soak_urls}.items():
     response = client.get(url)
     if response.status_code != 200:
         raise SystemExit(f"{name} {url} answered {response.status_code} {response.get('Location', '')}")
-print(json.dumps({"cookie": f"sessionid={client.cookies['sessionid'].value}", "urls": urls}))
+# ... and its writes, each of which enqueues jobs through the outbox (notifications, goal refresh, score sync):
+# a reply on a 2-post topic, and a reaction toggled on its second post (someone else's: one's own takes none).
+writes = {
+    "reply": reverse("forums:topic-reply", args=[soak_topic.pk]),
+    "react": reverse("forums:post-react", args=[soak_posts[1].pk]),
+    "csrf page": soak_topic.get_absolute_url(),
+}
+cookie = f"sessionid={client.cookies['sessionid'].value}"
+print(json.dumps({"cookie": cookie, "urls": urls, "soak_urls": soak_urls, "writes": writes}))

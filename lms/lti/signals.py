@@ -1,4 +1,4 @@
-"""Framework integration: scores follow goal progress."""
+"""Framework integration: scores follow goal progress (connected by ``lms.lti.tasks``, where jobs run)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,4 @@ def goals_refreshed(sender=None, result=None, **kwargs):
         return
     from portal.jobs import enqueue_on_commit
 
-    from .tasks import scores_sync_user
-
-    enqueue_on_commit(scores_sync_user, int(args[0]))
+    enqueue_on_commit("lti.tasks.scores_sync_user", int(args[0]))

@@ -6,6 +6,8 @@ import requests
 from celery import shared_task
 from pylti1p3.exception import LtiException, LtiServiceException
 
+from . import signals  # noqa: F401  (scores follow goal progress: a receiver of Celery's task_success)
+
 RETRYABLE = (requests.RequestException, LtiServiceException, LtiException)
 
 

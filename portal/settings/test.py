@@ -45,3 +45,7 @@ CLEAR_CONTENT_TYPE_CACHE_PER_TASK = True
 
 # --- demo (architecture): the demo organisation and `seed_demo`; production settings do not install it.
 INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
+
+# The ops tests' slow job (tests/ops/tasks.py) is a task outside the apps: the job outbox may enqueue it by name
+# (portal.outbox_tasks lists the apps' tasks; a web process checks names there, not in Celery's registry).
+OUTBOX_EXTRA_TASK_NAMES = ["tests.ops.slow_job"]

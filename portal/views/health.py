@@ -30,6 +30,13 @@ def _check_cache() -> None:
 
 
 def _check_broker() -> None:
+    from portal import outbox_send
+
+    if outbox_send.redis_broker(settings.CELERY_BROKER_URL):
+        # The broker a web process hands jobs to, asked the same way (a probe every few seconds must not load
+        # Celery into every web worker: issue 13).
+        outbox_send.ping(settings.CELERY_BROKER_URL)
+        return
     from portal.celery import app
 
     with app.connection_for_write() as conn:

@@ -180,7 +180,11 @@ def stack(django_db_setup, django_db_blocker):
     app.conf.broker_transport_options = {"socket_connect_timeout": 2, "visibility_timeout": 900}
     app.conf.task_always_eager = False
     _reset_producer_pool(app)
+    # ... and so does its web-side hand-off, which pushes to settings.CELERY_BROKER_URL without Celery (portal.jobs).
+    saved_broker_setting = settings.CELERY_BROKER_URL
+    settings.CELERY_BROKER_URL = env["REDIS_URL"]
     yield s
+    settings.CELERY_BROKER_URL = saved_broker_setting
     app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_transport_options = saved
     app.conf.broker_transport = saved_transport
     _reset_producer_pool(app)

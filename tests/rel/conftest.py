@@ -25,6 +25,7 @@ def broker_down(settings):
 
     saved = (app.conf.broker_url, app.conf.task_always_eager, dict(app.conf.broker_transport_options or {}))
     app.conf.broker_url = f"redis://127.0.0.1:{_free_port()}/0"
+    settings.CELERY_BROKER_URL = app.conf.broker_url  # what a web process hands jobs to (portal.outbox_send)
     app.conf.broker_transport_options = {"socket_connect_timeout": 1}
     app.conf.task_always_eager = False
     _reset_producer_pool(app)

@@ -6,7 +6,6 @@ import sys
 from datetime import timedelta
 
 import pytest
-from celery.exceptions import NotRegistered
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +13,7 @@ from django.utils import timezone
 from forums.models import Post
 from forums.services import post_reply
 from portal.celery import app
-from portal.jobs import enqueue_on_commit, outbox_sweep
+from portal.jobs import NotRegistered, enqueue_on_commit, outbox_sweep
 from portal.notifications import Event
 from portal.notifications.models import Notification
 from portal.outbox import OutboxJob
