@@ -4,6 +4,16 @@ from django.apps import AppConfig, apps
 class BlogsConfig(AppConfig):
     name = "blogs"
     verbose_name = "Blogs"
+    # The jobs this app's tasks module registers: a name is checked here before a job is written
+    # (portal.outbox_tasks; a web process does not load Celery's registry).
+    job_names = frozenset(
+        {
+            "blogs.tasks.comment_notify",
+            "blogs.tasks.entry_announce",
+            "blogs.tasks.entry_announce_batch",
+            "blogs.tasks.publish_due_entries",
+        }
+    )
 
     def ready(self) -> None:
         from portal.media_access import register_media

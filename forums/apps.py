@@ -4,6 +4,19 @@ from django.apps import AppConfig
 class ForumsConfig(AppConfig):
     name = "forums"
     verbose_name = "Discussion boards"
+    # The jobs this app's tasks module registers: a name is checked here before a job is written
+    # (portal.outbox_tasks; a web process does not load Celery's registry).
+    job_names = frozenset(
+        {
+            "forums.tasks.answer_accepted_notify",
+            "forums.tasks.attachments_prune",
+            "forums.tasks.flags_resolved_notify",
+            "forums.tasks.mentions_notify",
+            "forums.tasks.post_created_notify",
+            "forums.tasks.reaction_notify",
+            "forums.tasks.topic_created_notify",
+        }
+    )
 
     def ready(self) -> None:
         from .models import Post

@@ -7,4 +7,7 @@ class LmsConfig(AppConfig):
     name = "lms"
     label = "lms"
     verbose_name = "Learning stack"
+    # The jobs this app's tasks module registers: a name is checked here before a job is written
+    # (portal.outbox_tasks; a web process does not load Celery's registry).
+    job_names = frozenset({"lms.tasks.xapi_push"})
     default_auto_field = "django.db.models.BigAutoField"

@@ -18,6 +18,15 @@ def _install_defaults(sender, apps=None, **kwargs):
 class OnboardingConfig(AppConfig):
     name = "onboarding"
     verbose_name = "Onboarding and coach"
+    # The jobs this app's tasks module registers: a name is checked here before a job is written
+    # (portal.outbox_tasks; a web process does not load Celery's registry).
+    job_names = frozenset(
+        {
+            "onboarding.tasks.goal_reminders",
+            "onboarding.tasks.goals_refresh",
+            "onboarding.tasks.survey_rounds",
+        }
+    )
 
     def ready(self):
         from metrics.api import register_record_hook

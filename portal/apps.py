@@ -6,6 +6,14 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = "Keystone"
+    # The jobs this app's tasks module registers: a name is checked here before a job is written
+    # (portal.outbox_tasks; a web process does not load Celery's registry).
+    job_names = frozenset(
+        {
+            "portal.jobs.sweep",
+            "portal.tasks.heartbeat",
+        }
+    )
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate

@@ -15,6 +15,19 @@ class FacilitationConfig(AppConfig):
     name = "onboarding.facilitation"
     label = "facilitation"
     verbose_name = "Facilitation"
+    # The jobs this app's tasks module registers: a name is checked here before a job is written
+    # (portal.outbox_tasks; a web process does not load Celery's registry).
+    job_names = frozenset(
+        {
+            "facilitation.prompt_failed_notify",
+            "facilitation.prompt_released_notify",
+            "facilitation.release_due_prompts",
+            "facilitation.release_quiet_boards",
+            "facilitation.review_comment_notify",
+            "facilitation.review_requested_notify",
+            "facilitation.review_revised_notify",
+        }
+    )
 
     def ready(self) -> None:
         from portal.notifications import register_visibility

@@ -7,6 +7,18 @@ class NotificationsConfig(AppConfig):
     name = "portal.notifications"
     label = "notifications"
     verbose_name = "Notifications"
+    # The jobs this app's tasks module registers: a name is checked here before a job is written
+    # (portal.outbox_tasks; a web process does not load Celery's registry).
+    job_names = frozenset(
+        {
+            "portal.notifications.email_notification",
+            "portal.notifications.send_digest",
+            "portal.notifications.send_due_digests",
+            "portal.notifications.send_email",
+            "portal.notifications.sweep",
+            "portal.tasks.send_invitation_email",
+        }
+    )
 
     def ready(self) -> None:
         # People's services announce follows and invitations through people's hooks (people never

@@ -22,7 +22,7 @@ from portal import outbox_send
 from portal.celery import app
 from portal.jobs import NotRegistered, enqueue_on_commit, outbox_sweep, task_registry
 from portal.outbox import OutboxJob
-from portal.outbox_tasks import TASK_NAMES, TASKS_BY_APP
+from portal.outbox_tasks import declared_task_names
 from tests.conftest import ROOT, _free_port, _reset_producer_pool, celery_worker_command, wait_for
 
 needs_redis = pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")
@@ -190,11 +190,15 @@ def test_redis_down_the_write_succeeds_and_the_sweeper_sends_it_later(redis_work
     assert JobHeartbeat.objects.filter(name="beat").count() == 1
 
 
-def test_the_list_of_task_names_is_the_workers_registry():
+def test_every_task_in_the_workers_registry_is_declared_by_its_own_app_and_nothing_else():
+    from django.apps import apps
+
     # (tests.* tasks are defined by test modules that ran in this process)
-    registry = {name for name in task_registry() if not name.startswith(("celery.", "tests."))}
-    assert registry == TASK_NAMES, "portal/outbox_tasks.py must list every task (and no other)"
-    assert sum(len(names) for names in TASKS_BY_APP.values()) == len(TASK_NAMES)  # each listed once
+    registry = {name: task for name, task in task_registry().items() if not name.startswith(("celery.", "tests."))}
+    assert set(registry) == declared_task_names(), "an AppConfig.job_names must list its app's tasks (and no other)"
+    for name, task in registry.items():
+        owner = apps.get_containing_app_config(task.run.__module__)
+        assert owner is not None and name in getattr(owner, "job_names", ()), f"{name} is not declared by {owner}"
 
 
 def test_an_unknown_name_is_refused_before_anything_is_written(db):
