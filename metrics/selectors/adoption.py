@@ -9,6 +9,7 @@ from typing import cast
 from django.db.models import Count, F, Max, Q, Sum, Value
 
 from ..models import MemberStatus, PersonRole, WeeklyActor
+from ..rollup.common import week_of
 from . import figures as f
 from . import people_weeks
 from .figures import Panel, Series
@@ -55,7 +56,7 @@ def _regulars(qs, end: date, *fields: str):
     }
     counted = sum((F(name) for name in windows), start=Value(0))
     return (
-        qs.filter(week__range=(people_weeks.week_of(first), people_weeks.week_of(end)), contribution_mask__gt=0)
+        qs.filter(week__range=(week_of(first), week_of(end)), contribution_mask__gt=0)
         .values("actor_id", *fields)
         .annotate(**windows)
         .annotate(windows=counted)
@@ -353,16 +354,16 @@ def level_share(scope: Scope) -> Panel:
         week_share = f.hide_like(f.percent(row["week"], total, people=row["week"], k=k), week)
         month_share = f.hide_like(f.percent(row["month"], total, people=row["month"], k=k), month)
         if siblings is not None:
-            members_of, week_of, month_of = (siblings[name].get(level, {}) for name in ("members", "week", "month"))
+            members_of, wrote_week, wrote_month = (siblings[n].get(level, {}) for n in ("members", "week", "month"))
             # Who wrote, who did not, and (for 7 days) who wrote in 28 days but not in the last 7.
             week, week_share = f.shield(
                 scope,
                 [week, week_share],
-                week_of,
-                _minus(members_of, week_of),
-                _minus(month_of, week_of),
+                wrote_week,
+                _minus(members_of, wrote_week),
+                _minus(wrote_month, wrote_week),
             )
-            month, month_share = f.shield(scope, [month, month_share], month_of, _minus(members_of, month_of))
+            month, month_share = f.shield(scope, [month, month_share], wrote_month, _minus(members_of, wrote_month))
         rows.append([f.text(LEVELS[level]), f.count(total, k=k), week, week_share, month, month_share])
     return Panel(
         slug="level-share",
@@ -389,7 +390,7 @@ def _writers(qs, week_start: date, month_start: date, end: date, *fields: str):
     1 when they also did in ``week_start``..``end``. One row per person (and ``fields``), from the masks of
     the person-weeks overlapping the days, so its cost follows people x weeks."""
     return (
-        qs.filter(week__range=(people_weeks.week_of(month_start), people_weeks.week_of(end)), contribution_mask__gt=0)
+        qs.filter(week__range=(week_of(month_start), week_of(end)), contribution_mask__gt=0)
         .values("actor_id", *fields)
         .annotate(
             in_month=Max(people_weeks.acted_within("contribution_mask", month_start, end)),

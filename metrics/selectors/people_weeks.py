@@ -20,6 +20,7 @@ from django.db.models import Case, F, IntegerField, QuerySet, Sum, Value, When
 from django.db.models.lookups import GreaterThan
 
 from ..models import DailyActor, WeeklyActor
+from ..rollup.common import week_of  # Monday of a day's week, as the rollup files it
 
 COUNTERS = (
     "actions",
@@ -78,10 +79,6 @@ def per_week(first: date, end: date, build: Callable[[QuerySet], QuerySet]) -> l
     the tables are read in one query (``combined``).
     """
     return list(combined(first, end, build))
-
-
-def week_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def days_mask(week: date, first: date, last: date) -> int:
