@@ -164,6 +164,14 @@ def login(live_server):
 
 
 # ---------------------------------------------------------------- a real Celery worker process
+def database_url(db: dict) -> str:
+    """The DATABASE_URL that points a child process (a worker, a server) at this test database."""
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    return f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{host}/{db['NAME']}"
+
+
 def celery_worker_command(*extra: str) -> list[str]:
     """The command line of a real test worker: one process, no gossip, info-level log."""
     return [
@@ -201,11 +209,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, worker_smtp_port):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "CELERY_TASK_ALWAYS_EAGER": "false"}
     # The worker e-mails over SMTP to the `worker_smtp` fixture's port (nothing listens until a test starts it).
     env.setdefault("EMAIL_URL", f"smtp://127.0.0.1:{worker_smtp_port}")
-    if db["ENGINE"].endswith("sqlite3"):
-        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
-    else:
-        host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-        env["DATABASE_URL"] = f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{host}/{db['NAME']}"
+    env["DATABASE_URL"] = database_url(db)
     broker_dir = None
     if settings.CELERY_BROKER_URL.startswith("filesystem://"):
         broker_dir = tempfile.mkdtemp(prefix="keystone-broker-")

@@ -18,7 +18,7 @@ from lms.tasks import xapi_push
 from lms.xapi.source import read_activities
 from lms.xapi.statements import build_statement, statement_id
 from metrics.verbs import Verb
-from tests.conftest import ROOT, celery_worker_command, wait_for
+from tests.conftest import ROOT, celery_worker_command, database_url, wait_for
 from tests.factories import EntryFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -42,11 +42,7 @@ def xapi_worker(celery_worker, lrs):
         "XAPI_PLATFORM_IRI": "https://keystone.test",
         "XAPI_TIMEOUT": "5",
     }
-    if db["ENGINE"].endswith("sqlite3"):
-        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
-    else:
-        host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-        env["DATABASE_URL"] = f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{host}/{db['NAME']}"
+    env["DATABASE_URL"] = database_url(db)
     options = app.conf.broker_transport_options or {}
     if options.get("data_folder_in"):
         env["BROKER_DIR"] = str(Path(options["data_folder_in"]).parent)

@@ -23,7 +23,7 @@ from portal.celery import app
 from portal.jobs import NotRegistered, enqueue_on_commit, outbox_sweep, task_registry
 from portal.outbox import OutboxJob
 from portal.outbox_tasks import declared_task_names
-from tests.conftest import ROOT, _free_port, _reset_producer_pool, celery_worker_command, wait_for
+from tests.conftest import ROOT, _free_port, _reset_producer_pool, celery_worker_command, database_url, wait_for
 
 needs_redis = pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")
 
@@ -127,11 +127,7 @@ def redis_worker(private_redis, transactional_db, settings):
         "CELERY_BROKER_URL": url,
         "KEYSTONE_REDIS_PER_WORKER": "1",
     }
-    if db["ENGINE"].endswith("sqlite3"):
-        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
-    else:
-        host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-        env["DATABASE_URL"] = f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{host}/{db['NAME']}"
+    env["DATABASE_URL"] = database_url(db)
     log = ROOT / "var" / f"test-outbox-worker-{os.getpid()}.log"
     log.parent.mkdir(exist_ok=True)
     proc = subprocess.Popen(celery_worker_command(), cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
