@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import cast
 
@@ -23,6 +24,7 @@ from ..definitions import (
     TOPIC_FIRST_RESPONSE,
 )
 from ..models import (
+    TOPIC_PEOPLE_KEPT,
     Activity,
     ActorFirst,
     GoalState,
@@ -34,6 +36,8 @@ from ..models import (
     SurveyInfo,
     SurveyItemInfo,
     SurveyScore,
+    TopicPeople,
+    TopicPersonKind,
     TopicResponse,
 )
 from .common import Snapshot, as_int, by_actors, by_keys, chunks, local_day, parse_day, site_tz, week_of
@@ -215,6 +219,73 @@ def _topics_in_database(keys: set[tuple[int, int]] | None) -> None:
             """,  # noqa: S608 (table names from the models, constants quoted)
             params,
         )
+
+
+# ------------------------------------------------------------------ people behind topics, bounded
+# TopicResponse fields topic_people_rows() reads, in this order.
+TOPIC_PEOPLE_FIELDS = (
+    "week",
+    "created_on",
+    "author_id",
+    "responder_id",
+    "seconds",
+    "cohort_id",
+    "management_level",
+    "department",
+    "role",
+)
+
+
+def topic_people_rows(topics: Iterable[tuple], kept: int) -> list[dict]:
+    """TopicPeople rows (field values) for TopicResponse rows given as ``TOPIC_PEOPLE_FIELDS`` tuples.
+
+    Per week, and per day, of starting, row group (cohort, level, department, role) and kind: the
+    authors, the responders of answered topics and the authors of unanswered ones, cut to the ``kept``
+    lowest ids. Pure, so the migration that fills the table uses it as the rollup does.
+    """
+    found: dict[tuple, set] = defaultdict(set)
+    for week, day, author, responder, seconds, *dims in topics:
+        second = (TopicPersonKind.RESPONDER, responder) if seconds is not None else (TopicPersonKind.UNANSWERED, author)
+        for kind, person in ((TopicPersonKind.AUTHOR, author), second):
+            found[(week, None, kind, *dims)].add(person)
+            found[(week, day, kind, *dims)].add(person)
+    return [
+        {
+            "week": week,
+            "day": day,
+            "kind": str(kind),
+            "cohort_id": cohort,
+            "management_level": level,
+            "department": department,
+            "role": role,
+            "people": sorted(people, key=lambda p: (p is None, p or 0))[:kept],
+        }
+        for (week, day, kind, cohort, level, department, role), people in found.items()
+    ]
+
+
+def topic_weeks(keys: set[tuple[int, int]] | None) -> set[date] | None:
+    """The weeks the topics ``keys`` were started in, as TopicResponse holds them now (None: every week)."""
+    if keys is None:
+        return None
+    weeks: set[date] = set()
+    for qs in by_keys(TopicResponse.objects.all(), "topic_type_id", "topic_id", keys):
+        weeks.update(qs.values_list("week", flat=True).distinct().order_by())
+    return weeks
+
+
+def refresh_topic_people(weeks: set[date] | None) -> None:
+    """TopicPeople for the ``weeks`` (None: every week), from TopicResponse as it is now."""
+    if weeks is not None and not weeks:
+        return
+    topics = TopicResponse.objects.order_by()
+    stored = TopicPeople.objects.all()
+    if weeks is not None:
+        topics = topics.filter(week__in=sorted(weeks))
+        stored = stored.filter(week__in=sorted(weeks))
+    stored.delete()
+    rows = topic_people_rows(topics.values_list(*TOPIC_PEOPLE_FIELDS).iterator(chunk_size=5000), TOPIC_PEOPLE_KEPT)
+    TopicPeople.objects.bulk_create([TopicPeople(**row) for row in rows], batch_size=2000)
 
 
 # ------------------------------------------------------------------ starter prompts

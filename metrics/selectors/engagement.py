@@ -12,8 +12,19 @@ from django.db.models import Aggregate, Count, FloatField, Max, Q, Sum
 from django.db.models.functions import Coalesce, TruncWeek
 
 from .. import disclosure
-from ..models import GoalState, GoalStatus, LessonProgress, PersonRole, PromptRollup, PromptTiming
+from ..models import (
+    TOPIC_PEOPLE_KEPT,
+    GoalState,
+    GoalStatus,
+    LessonProgress,
+    PersonRole,
+    PromptRollup,
+    PromptTiming,
+    TopicPeople,
+    TopicPersonKind,
+)
 from ..models import TopicResponse as Topic
+from ..rollup.common import week_of
 from . import figures as f
 from . import people_weeks
 from .figures import Cell, Panel, Series
@@ -82,41 +93,64 @@ def topic_stats(scope: Scope, *, first: date | None = None, by_week: bool = Fals
 
 
 def topic_rows(scope: Scope, first: date) -> list[tuple]:
-    """(week, author, responder, seconds, row group) of each topic started in ``first``..end, in every selection.
+    """(week, author, responder, seconds, row group) of each topic started in ``first``..end, in every selection."""
+    rows = scope.everyone(Topic.objects.filter(created_on__range=(first, scope.end)))
+    return [
+        (week, author, responder, seconds, (cohort, level, department or ""))
+        for week, author, responder, seconds, cohort, level, department in rows.values_list(
+            "week", "author_id", "responder_id", "seconds", *f.GROUP
+        )
+    ]
 
-    Read once per request and range (the responsiveness panel and the headline's sibling figures share it).
+
+def topic_people(scope: Scope, first: date) -> dict[tuple, set]:
+    """{(week, kind, row group): people} behind the topics started in ``first``..end, in every selection.
+
+    Kinds (``TopicPersonKind``): the authors, the first responders of answered topics, the authors of
+    unanswered ones. Read once per request and range (the responsiveness panel and the headline's
+    sibling figures share it). While the privacy floor is at most ``TOPIC_PEOPLE_KEPT``, read from
+    TopicPeople: a set holds all its people when fewer than that, else that many of them, which the
+    disclosure checks decide on exactly as on the full sets (see TopicPeople); whole weeks from the
+    week rows, the other days from the day rows, so the read is bounded by groups x weeks, not topics.
+    Above that floor, every topic is read.
     """
 
-    def read() -> list[tuple]:
-        rows = scope.everyone(Topic.objects.filter(created_on__range=(first, scope.end)))
-        return [
-            (week, author, responder, seconds, (cohort, level, department or ""))
-            for week, author, responder, seconds, cohort, level, department in rows.values_list(
-                "week", "author_id", "responder_id", "seconds", *f.GROUP
-            )
-        ]
+    def read() -> dict[tuple, set]:
+        found: dict[tuple, set] = defaultdict(set)
+        if scope.k > TOPIC_PEOPLE_KEPT:
+            for week, author, responder, seconds, key in topic_rows(scope, first):
+                found[(week, TopicPersonKind.AUTHOR, key)].add(author)
+                if seconds is not None:
+                    found[(week, TopicPersonKind.RESPONDER, key)].add(responder)
+                else:
+                    found[(week, TopicPersonKind.UNANSWERED, key)].add(author)
+            return found
+        days = Q(day__range=(first, scope.end))
+        weeks = people_weeks.whole_weeks(first, scope.end)
+        if weeks is not None:
+            days = Q(day__isnull=True, week__range=weeks) | (days & ~Q(week__range=weeks))
+        rows = scope.everyone(TopicPeople.objects.filter(days, week__range=(week_of(first), week_of(scope.end))))
+        for week, kind, people, cohort, level, department in rows.values_list("week", "kind", "people", *f.GROUP):
+            found[(week, kind, (cohort, level, department or ""))].update(people)
+        return found
 
-    return read() if scope.plan is None else scope.plan.memo(("topics", first, scope.end), read)
+    return read() if scope.plan is None else scope.plan.memo(("topic-people", first, scope.end), read)
+
+
+TOPIC_SETS = {
+    TopicPersonKind.AUTHOR: "authors",
+    TopicPersonKind.RESPONDER: "responders",
+    TopicPersonKind.UNANSWERED: "unanswered",
+}
 
 
 def _topic_siblings(scope: Scope) -> dict[date, dict[str, dict]]:
     """Per week: authors, responders and authors left unanswered, per row group, in every selection at once."""
     if scope.plan is None or not scope.k:
         return {}
-    # Gathered per (week, row group) first: one flat lookup per topic, then nested per week below.
-    authors: dict[tuple, set] = defaultdict(set)
-    responders: dict[tuple, set] = defaultdict(set)
-    unanswered: dict[tuple, set] = defaultdict(set)
-    for week, author, responder, seconds, key in topic_rows(scope, scope.first_week):
-        authors[(week, key)].add(author)
-        if seconds is not None:
-            responders[(week, key)].add(responder)
-        else:
-            unanswered[(week, key)].add(author)
     out: dict[date, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
-    for name, people in (("authors", authors), ("responders", responders), ("unanswered", unanswered)):
-        for (week, key), found in people.items():
-            out[week][name][key] = found
+    for (week, kind, key), people in topic_people(scope, scope.first_week).items():
+        out[week][TOPIC_SETS[kind]][key] = people
     return out
 
 
