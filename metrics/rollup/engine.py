@@ -55,7 +55,7 @@ from .entities import (
     refresh_surveys,
     refresh_topic_people,
     refresh_topics,
-    topic_weeks,
+    topic_groups,
 )
 from .members import refresh_members
 from .sql import in_database, indexes_built_after, truncate
@@ -135,9 +135,10 @@ def _apply(touched: Touched | None, snapshot: Snapshot, days: set, top: int = 0)
             refresh_firsts({actor for actor, _ in touched.firsts}, touched.firsts)
     refresh_weeks(None if touched is None else {week_of(day) for day in days})
     topics = touched.topics if touched else None
-    weeks = topic_weeks(topics)  # a topic's week can move (an earlier creation arriving late): before and after
+    # A topic can move to another week or row group (an earlier creation arriving late): before and after.
+    groups = topic_groups(topics)
     refresh_topics(topics, snapshot)
-    refresh_topic_people(None if weeks is None else weeks | cast(set, topic_weeks(topics)))
+    refresh_topic_people(None if groups is None else groups | cast(set, topic_groups(topics)))
     refresh_prompts(touched.prompts if touched else None, snapshot)
     refresh_goals(touched.goals if touched else None, snapshot)
     refresh_lessons(touched.lessons if touched else None, snapshot)

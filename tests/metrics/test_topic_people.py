@@ -130,14 +130,17 @@ def test_a_rebuild_gives_the_rows_the_incremental_rollup_gives():
 
 
 @pytest.mark.django_db
-def test_a_topic_moving_to_an_earlier_week_leaves_no_rows_behind():
+def test_a_topic_moving_to_another_week_and_group_leaves_no_rows_behind():
     _organisation()
     topic = TopicResponse.objects.filter(seconds__isnull=True).order_by("created_at").last()
-    week = topic.week
-    # A creation of the same topic recorded late, three weeks earlier: the topic now belongs to that week.
-    ActivityFactory(
-        actor_id=topic.author_id,
-        cohort_id=topic.cohort_id,
+    other = TopicResponse.objects.exclude(cohort_id=topic.cohort_id).exclude(management_level=topic.management_level)
+    author = other.first()
+    # A creation of the same topic by someone in another cohort and level, recorded late, three weeks
+    # earlier: the topic now belongs to that week and that person's row group.
+    Activity.objects.create(
+        actor_id=author.author_id,
+        cohort_id=author.cohort_id,
+        management_level=author.management_level,
         verb="topic_created",
         target_type_id=topic.topic_type_id,
         target_id=topic.topic_id,
@@ -145,7 +148,7 @@ def test_a_topic_moving_to_an_earlier_week_leaves_no_rows_behind():
     )
     rollup_run()
     moved = TopicResponse.objects.get(topic_type_id=topic.topic_type_id, topic_id=topic.topic_id)
-    assert moved.week == week - timedelta(days=21)
+    assert (moved.week, moved.author_id) == (topic.week - timedelta(days=21), author.author_id)
     full = _full_sets()
     assert _stored() == {key: sorted(people)[:TOPIC_PEOPLE_KEPT] for key, people in full.items()}
 
