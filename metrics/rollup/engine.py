@@ -55,7 +55,8 @@ from .entities import (
     refresh_surveys,
     refresh_topic_people,
     refresh_topics,
-    topic_groups,
+    topic_people_of,
+    update_topic_people,
 )
 from .members import refresh_members
 from .sql import in_database, indexes_built_after, truncate
@@ -134,11 +135,13 @@ def _apply(touched: Touched | None, snapshot: Snapshot, days: set, top: int = 0)
         else:
             refresh_firsts({actor for actor, _ in touched.firsts}, touched.firsts)
     refresh_weeks(None if touched is None else {week_of(day) for day in days})
-    topics = touched.topics if touched else None
-    # A topic can move to another week or row group (an earlier creation arriving late): before and after.
-    groups = topic_groups(topics)
-    refresh_topics(topics, snapshot)
-    refresh_topic_people(None if groups is None else groups | cast(set, topic_groups(topics)))
+    if touched is None:
+        refresh_topics(None, snapshot)
+        refresh_topic_people(None)
+    else:
+        before = topic_people_of(touched.topics)
+        refresh_topics(touched.topics, snapshot)
+        update_topic_people(before, topic_people_of(touched.topics))
     refresh_prompts(touched.prompts if touched else None, snapshot)
     refresh_goals(touched.goals if touched else None, snapshot)
     refresh_lessons(touched.lessons if touched else None, snapshot)

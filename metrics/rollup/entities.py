@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import cast
@@ -258,24 +258,97 @@ def topic_people_rows(topics: Iterable[tuple], kept: int) -> list[dict]:
             "management_level": level,
             "department": department,
             "role": role,
-            "people": sorted(people, key=lambda p: (p is None, p or 0))[:kept],
+            "people": sorted(people, key=_by_person)[:kept],
         }
         for (week, day, kind, cohort, level, department, role), people in found.items()
     ]
 
 
-GROUP_FIELDS = ("week", "cohort_id", "management_level", "department", "role")
+def topic_people_of(keys: set[tuple[int, int]]) -> list[tuple]:
+    """The ``TOPIC_PEOPLE_FIELDS`` of the topics ``keys``, as TopicResponse holds them now."""
+    rows: list[tuple] = []
+    for qs in by_keys(TopicResponse.objects.order_by(), "topic_type_id", "topic_id", keys):
+        rows.extend(qs.values_list(*TOPIC_PEOPLE_FIELDS))
+    return rows
 
 
-def topic_groups(keys: set[tuple[int, int]] | None) -> set[tuple] | None:
-    """The (week, cohort, level, department, role) of the topics ``keys``, as TopicResponse holds them now
-    (None: every one)."""
-    if keys is None:
-        return None
-    groups: set[tuple] = set()
-    for qs in by_keys(TopicResponse.objects.all(), "topic_type_id", "topic_id", keys):
-        groups.update(qs.values_list(*GROUP_FIELDS).distinct().order_by())
-    return groups
+def _by_person(key) -> tuple:
+    return (key is None, key or 0)
+
+
+def _contributions(topics: Iterable[tuple]) -> Counter:
+    """(week, day or None, kind, cohort, level, department, role, person) -> how many of ``topics`` give it."""
+    found: Counter = Counter()
+    for week, day, author, responder, seconds, *dims in topics:
+        second = (TopicPersonKind.RESPONDER, responder) if seconds is not None else (TopicPersonKind.UNANSWERED, author)
+        for kind, person in ((TopicPersonKind.AUTHOR, author), second):
+            for grain in (None, day):
+                found[(week, grain, str(kind), *dims, person)] += 1
+    return found
+
+
+def update_topic_people(before: list[tuple], after: list[tuple]) -> None:
+    """TopicPeople after a batch changed some topics from ``before`` to ``after`` (their TopicResponse rows).
+
+    A person a changed topic adds to a set joins it: the kept people are the lowest of the kept ones and
+    the new (a person outside the kept ones of a full set is above all of them, so stays out). A person
+    it takes away from a set changes nothing when the set is full and does not keep them; otherwise
+    their week and row group is recomputed from its topics (they may still be in it through another
+    topic). So a batch that adds posts to old topics rewrites nothing, and one that answers topics
+    recomputes only the groups of the authors it took off the unanswered sets.
+    """
+    old, new = _contributions(before), _contributions(after)
+    added: dict[tuple, set] = defaultdict(set)
+    removed: dict[tuple, set] = defaultdict(set)
+    for key in old.keys() | new.keys():
+        if new[key] > old[key]:
+            added[key[:-1]].add(key[-1])
+        elif new[key] < old[key]:
+            removed[key[:-1]].add(key[-1])
+    groups = {(key[0], *key[3:]) for key in added.keys() | removed.keys()}
+    if not groups:
+        return
+    stored: dict[tuple, TopicPeople] = {}
+    for batch in chunks(sorted(groups, key=str), 100):
+        where = Q()
+        for group in batch:
+            where |= _of_group(*group)
+        for found in TopicPeople.objects.filter(where):
+            key = (found.week, found.day, found.kind, found.cohort_id, found.management_level, found.department)
+            stored[(*key, found.role)] = found
+    recompute: set[tuple] = set()
+    for key, people in removed.items():
+        row = stored.get(key)
+        # Kept person taken away (a set below the cap keeps everyone, so always so there): recompute.
+        if row is None or people & set(row.people):
+            recompute.add((key[0], *key[3:]))
+    changed: list[TopicPeople] = []
+    created: list[TopicPeople] = []
+    for key, people in added.items():
+        if (key[0], *key[3:]) in recompute:
+            continue
+        row = stored.get(key)
+        kept = sorted(people | set(row.people if row else ()), key=_by_person)[:TOPIC_PEOPLE_KEPT]
+        if row is None:
+            week, day, kind, cohort, level, department, role = key
+            created.append(
+                TopicPeople(
+                    week=week,
+                    day=day,
+                    kind=kind,
+                    cohort_id=cohort,
+                    management_level=level,
+                    department=department,
+                    role=role,
+                    people=kept,
+                )
+            )
+        elif kept != row.people:
+            row.people = kept
+            changed.append(row)
+    TopicPeople.objects.bulk_update(changed, ["people"], batch_size=500)
+    TopicPeople.objects.bulk_create(created, batch_size=2000)
+    refresh_topic_people(recompute)
 
 
 def _of_group(week: date, cohort: int | None, level: int | None, department: str, role: str, *, days=False) -> Q:

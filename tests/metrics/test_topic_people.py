@@ -154,6 +154,57 @@ def test_a_topic_moving_to_another_week_and_group_leaves_no_rows_behind():
 
 
 @pytest.mark.django_db
+def test_answers_taking_kept_people_off_a_full_unanswered_set_recompute_it():
+    _organisation()
+    topic_type = ContentType.objects.get_for_model(Cohort)
+    busy = TopicResponse.objects.filter(management_level=2, department="Operations").values_list(
+        "author_id", "cohort_id"
+    )
+    cohort = busy[0][1]
+    authors = sorted({a for a, c in busy if c == cohort})[:14]
+    day = datetime(2026, 3, 31, 9, tzinfo=LONDON)
+    for i, author in enumerate(authors):
+        Activity.objects.create(
+            actor_id=author,
+            cohort_id=cohort,
+            management_level=2,
+            verb="topic_created",
+            target_type=topic_type,
+            target_id=60_000 + i,
+            created_at=day + timedelta(minutes=i),
+        )
+    rollup_run()
+
+    def unanswered() -> list:
+        return TopicPeople.objects.get(
+            week=date(2026, 3, 30),
+            day=None,
+            kind="unanswered",
+            cohort_id=cohort,
+            management_level=2,
+            department="Operations",
+        ).people
+
+    assert unanswered() == authors[:TOPIC_PEOPLE_KEPT]  # cut: 14 people, the lowest 10 kept
+    # The three lowest are answered (kept people leave the set), and one above the cut (a person not kept).
+    for i in (0, 1, 2, 12):
+        Activity.objects.create(
+            actor_id=authors[-1 - i % 2],
+            cohort_id=cohort,
+            management_level=2,
+            verb="topic_first_response",
+            context_type=topic_type,
+            context_id=60_000 + i,
+            data={"seconds": 900},
+            created_at=day + timedelta(hours=2),
+        )
+    rollup_run()
+    assert unanswered() == [a for i, a in enumerate(authors) if i not in (0, 1, 2, 12)][:TOPIC_PEOPLE_KEPT]
+    full = _full_sets()
+    assert _stored() == {key: sorted(people)[:TOPIC_PEOPLE_KEPT] for key, people in full.items()}
+
+
+@pytest.mark.django_db
 def test_the_migration_fills_the_table_as_the_rollup_does():
     _organisation()
     rolled = snapshot_tables()["TopicPeople"]
