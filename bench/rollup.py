@@ -156,13 +156,17 @@ def people() -> list[tuple]:
     return rows
 
 
-def generate(n: int, *, actors, start: datetime, days: int, rng: random.Random) -> int:
+def generate(n: int, *, actors, start: datetime, days: int, rng: random.Random, every_once: bool = False) -> int:
     """Insert ``n`` activities with one set-based INSERT ... SELECT over generate_series (1M in seconds).
 
     Actors and verb weights go to temporary tables; PostgreSQL draws every row's actor, verb, topic
     and moment itself (seeded with setseed, so a run is repeatable). Lessons, goals and survey rounds
     happen once per person and thing, as in life, so their rows are drawn per person, not per activity;
     starter prompts are released a few a week per cohort, whatever the volume.
+
+    ``every_once``: every person does every lesson, goal and survey round once, whatever ``n`` (as the
+    largest histories do anyway), on top of the same repeatable activity as without it; a small history
+    then holds the same people, goals and lessons as a large one (bench/dashboard.py).
     """
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
@@ -175,7 +179,8 @@ def generate(n: int, *, actors, start: datetime, days: int, rng: random.Random) 
     total = sum(w for _, w in VERBS)
     once_rows = sum(min(n * dict(VERBS)[v] / total, len(actors) * things) for v, things in ONCE.items())
     prompt_rows = max(1, round(PROMPTS * days / DAYS))
-    # The repeatable verbs fill whatever the once-only verbs and prompts leave, so the total is ~n.
+    # The repeatable verbs fill whatever the once-only verbs and prompts leave, so the total is ~n (with
+    # every_once, the repeatable part stays the same and the once-only rows come on top).
     bulk = max(0, round(n - once_rows - prompt_rows))
     edges, acc = [], 0.0
     for verb, w in mix:
@@ -227,7 +232,7 @@ def generate(n: int, *, actors, start: datetime, days: int, rng: random.Random) 
         # verb its share of n, capped at once.
         for verb, things in ONCE.items():
             weight = dict(VERBS)[verb] / total
-            chance = min(1.0, n * weight / (len(actors) * things))
+            chance = 1.0 if every_once else min(1.0, n * weight / (len(actors) * things))
             data = {
                 "lesson_started": "jsonb_build_object('lesson', t.thing)",
                 "lesson_completed": "jsonb_build_object('lesson', t.thing)",
@@ -401,12 +406,16 @@ def step_timer() -> dict[str, float]:
     return spent
 
 
-def history(n: int, seed: int = 1) -> tuple[list, datetime]:
-    """Wipe, then generate ``n`` activities ending yesterday; returns the actors and the history's end."""
+def history(n: int, seed: int = 1, *, every_once: bool = False) -> tuple[list, datetime]:
+    """Wipe, then generate ``n`` activities ending yesterday; returns the actors and the history's end.
+
+    ``every_once``: see ``generate``."""
     wipe()
     actors = people()
     end = datetime.now(TZ).replace(hour=0, minute=0, second=0, microsecond=0)
-    generate(n, actors=actors, start=end - timedelta(days=DAYS), days=DAYS, rng=random.Random(seed))
+    generate(
+        n, actors=actors, start=end - timedelta(days=DAYS), days=DAYS, rng=random.Random(seed), every_once=every_once
+    )
     return actors, end
 
 

@@ -293,6 +293,39 @@ class TopicResponse(Dimensions):
         return f"topic {self.topic_id}: {self.seconds}"
 
 
+class TopicPersonKind(models.TextChoices):
+    AUTHOR = "author", "Started a topic"
+    RESPONDER = "responder", "First to answer a topic"
+    UNANSWERED = "unanswered", "Started a topic nobody has answered"
+
+
+# How many people a TopicPeople row keeps at most: the privacy floor (METRICS_MIN_GROUP_SIZE) may be raised
+# up to this without a rebuild; above it the dashboards read the topics themselves.
+TOPIC_PEOPLE_KEPT = 10
+
+
+class TopicPeople(Dimensions):
+    """Per week (or day) of starting, row group and kind: some of the people behind its topics, at most
+    TOPIC_PEOPLE_KEPT of them, all of them when fewer (the lowest ids; kept from TopicResponse by the rollup).
+
+    The disclosure checks only ask whether a union of these sets holds k or more people, and which people
+    when fewer: a set cut to TOPIC_PEOPLE_KEPT >= k still holds k, and a union of cut sets holds k or more
+    exactly when the full sets' union does, and the same people when fewer. So the checks decide as they
+    do on every topic while reading at most TOPIC_PEOPLE_KEPT x groups x weeks people, however many topics.
+    """
+
+    week = models.DateField()  # Monday of the week the topics were started
+    day = models.DateField(null=True, blank=True)  # None: the whole week; else only that day's topics
+    kind = models.CharField(max_length=10, choices=TopicPersonKind)
+    people = models.JSONField()  # user ids, ascending
+
+    class Meta:
+        indexes = [models.Index(fields=["week", "cohort"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.day or self.week}: {self.people}"
+
+
 class PromptTiming(models.TextChoices):
     BEFORE = "before_session", "Before a session"
     AFTER = "after_session", "After a session"

@@ -41,12 +41,23 @@ from ..models import (
     SurveyInfo,
     SurveyItemInfo,
     SurveyScore,
+    TopicPeople,
     TopicResponse,
     WeeklyActor,
 )
 from .common import Snapshot, chunks, local_day, site_tz, week_of
 from .days import reaggregate_days, rebuild_days_in_database, refresh_weeks
-from .entities import refresh_firsts, refresh_goals, refresh_lessons, refresh_prompts, refresh_surveys, refresh_topics
+from .entities import (
+    refresh_firsts,
+    refresh_goals,
+    refresh_lessons,
+    refresh_prompts,
+    refresh_surveys,
+    refresh_topic_people,
+    refresh_topics,
+    topic_people_of,
+    update_topic_people,
+)
 from .members import refresh_members
 from .sql import in_database, indexes_built_after, truncate
 
@@ -124,7 +135,13 @@ def _apply(touched: Touched | None, snapshot: Snapshot, days: set, top: int = 0)
         else:
             refresh_firsts({actor for actor, _ in touched.firsts}, touched.firsts)
     refresh_weeks(None if touched is None else {week_of(day) for day in days})
-    refresh_topics(touched.topics if touched else None, snapshot)
+    if touched is None:
+        refresh_topics(None, snapshot)
+        refresh_topic_people(None)
+    else:
+        before = topic_people_of(touched.topics)
+        refresh_topics(touched.topics, snapshot)
+        update_topic_people(before, topic_people_of(touched.topics))
     refresh_prompts(touched.prompts if touched else None, snapshot)
     refresh_goals(touched.goals if touched else None, snapshot)
     refresh_lessons(touched.lessons if touched else None, snapshot)
@@ -213,6 +230,7 @@ ROLLUP_MODELS = (
     WeeklyActor,
     ActorFirst,
     TopicResponse,
+    TopicPeople,
     PromptRollup,
     GoalStatus,
     LessonProgress,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import date, datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 from typing import cast
 
 from django.db import connection
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q, QuerySet
 
 from ..definitions import (
     ALL_MILESTONE_VERBS,
@@ -23,6 +24,7 @@ from ..definitions import (
     TOPIC_FIRST_RESPONSE,
 )
 from ..models import (
+    TOPIC_PEOPLE_KEPT,
     Activity,
     ActorFirst,
     GoalState,
@@ -34,6 +36,8 @@ from ..models import (
     SurveyInfo,
     SurveyItemInfo,
     SurveyScore,
+    TopicPeople,
+    TopicPersonKind,
     TopicResponse,
 )
 from .common import Snapshot, as_int, by_actors, by_keys, chunks, local_day, parse_day, site_tz, week_of
@@ -214,6 +218,212 @@ def _topics_in_database(keys: set[tuple[int, int]] | None) -> None:
             ) r ON r.context_type_id = c.target_type_id AND r.context_id = c.target_id
             """,  # noqa: S608 (table names from the models, constants quoted)
             params,
+        )
+
+
+# ------------------------------------------------------------------ people behind topics, bounded
+# TopicResponse fields topic_people_rows() reads, in this order.
+TOPIC_PEOPLE_FIELDS = (
+    "week",
+    "created_on",
+    "author_id",
+    "responder_id",
+    "seconds",
+    "cohort_id",
+    "management_level",
+    "department",
+    "role",
+)
+
+
+def topic_people_rows(topics: Iterable[tuple], kept: int) -> list[dict]:
+    """TopicPeople rows (field values) for TopicResponse rows given as ``TOPIC_PEOPLE_FIELDS`` tuples.
+
+    Per week, and per day, of starting, row group (cohort, level, department, role) and kind: the
+    authors, the responders of answered topics and the authors of unanswered ones, cut to the ``kept``
+    lowest ids. Pure, so the migration that fills the table uses it as the rollup does.
+    """
+    found: dict[tuple, set] = defaultdict(set)
+    for week, day, author, responder, seconds, *dims in topics:
+        second = (TopicPersonKind.RESPONDER, responder) if seconds is not None else (TopicPersonKind.UNANSWERED, author)
+        for kind, person in ((TopicPersonKind.AUTHOR, author), second):
+            found[(week, None, kind, *dims)].add(person)
+            found[(week, day, kind, *dims)].add(person)
+    return [
+        {
+            "week": week,
+            "day": day,
+            "kind": str(kind),
+            "cohort_id": cohort,
+            "management_level": level,
+            "department": department,
+            "role": role,
+            "people": sorted(people, key=_by_person)[:kept],
+        }
+        for (week, day, kind, cohort, level, department, role), people in found.items()
+    ]
+
+
+def topic_people_of(keys: set[tuple[int, int]]) -> list[tuple]:
+    """The ``TOPIC_PEOPLE_FIELDS`` of the topics ``keys``, as TopicResponse holds them now."""
+    rows: list[tuple] = []
+    for qs in by_keys(TopicResponse.objects.order_by(), "topic_type_id", "topic_id", keys):
+        rows.extend(qs.values_list(*TOPIC_PEOPLE_FIELDS))
+    return rows
+
+
+def _by_person(key) -> tuple:
+    return (key is None, key or 0)
+
+
+def _contributions(topics: Iterable[tuple]) -> Counter:
+    """(week, day or None, kind, cohort, level, department, role, person) -> how many of ``topics`` give it."""
+    found: Counter = Counter()
+    for week, day, author, responder, seconds, *dims in topics:
+        second = (TopicPersonKind.RESPONDER, responder) if seconds is not None else (TopicPersonKind.UNANSWERED, author)
+        for kind, person in ((TopicPersonKind.AUTHOR, author), second):
+            for grain in (None, day):
+                found[(week, grain, str(kind), *dims, person)] += 1
+    return found
+
+
+def update_topic_people(before: list[tuple], after: list[tuple]) -> None:
+    """TopicPeople after a batch changed some topics from ``before`` to ``after`` (their TopicResponse rows).
+
+    A person a changed topic adds to a set joins it: the kept people are the lowest of the kept ones and
+    the new (a person outside the kept ones of a full set is above all of them, so stays out). A person
+    it takes away from a set changes nothing when the set is full and does not keep them; otherwise
+    their week and row group is recomputed from its topics (they may still be in it through another
+    topic). So a batch that adds posts to old topics rewrites nothing, and one that answers topics
+    recomputes only the groups of the authors it took off the unanswered sets.
+    """
+    old, new = _contributions(before), _contributions(after)
+    added: dict[tuple, set] = defaultdict(set)
+    removed: dict[tuple, set] = defaultdict(set)
+    for key in old.keys() | new.keys():
+        if new[key] > old[key]:
+            added[key[:-1]].add(key[-1])
+        elif new[key] < old[key]:
+            removed[key[:-1]].add(key[-1])
+    groups = {(key[0], *key[3:]) for key in added.keys() | removed.keys()}
+    if not groups:
+        return
+    stored: dict[tuple, TopicPeople] = {}
+    for batch in chunks(sorted(groups, key=str), 100):
+        where = Q()
+        for group in batch:
+            where |= _of_group(*group)
+        for found in TopicPeople.objects.filter(where):
+            key = (found.week, found.day, found.kind, found.cohort_id, found.management_level, found.department)
+            stored[(*key, found.role)] = found
+    recompute: set[tuple] = set()
+    for key, people in removed.items():
+        row = stored.get(key)
+        # Kept person taken away (a set below the cap keeps everyone, so always so there): recompute.
+        if row is None or people & set(row.people):
+            recompute.add((key[0], *key[3:]))
+    changed: list[TopicPeople] = []
+    created: list[TopicPeople] = []
+    for key, people in added.items():
+        if (key[0], *key[3:]) in recompute:
+            continue
+        row = stored.get(key)
+        kept = sorted(people | set(row.people if row else ()), key=_by_person)[:TOPIC_PEOPLE_KEPT]
+        if row is None:
+            week, day, kind, cohort, level, department, role = key
+            created.append(
+                TopicPeople(
+                    week=week,
+                    day=day,
+                    kind=kind,
+                    cohort_id=cohort,
+                    management_level=level,
+                    department=department,
+                    role=role,
+                    people=kept,
+                )
+            )
+        elif kept != row.people:
+            row.people = kept
+            changed.append(row)
+    TopicPeople.objects.bulk_update(changed, ["people"], batch_size=500)
+    TopicPeople.objects.bulk_create(created, batch_size=2000)
+    refresh_topic_people(recompute)
+
+
+def _of_group(week: date, cohort: int | None, level: int | None, department: str, role: str, *, days=False) -> Q:
+    # TopicResponse is indexed by (created_on, cohort), TopicPeople by (week, cohort): each branch reads its part.
+    return Q(
+        **({"created_on__range": (week, week + timedelta(days=6))} if days else {}),
+        week=week,
+        department=department,
+        role=role,
+        **({"cohort_id__isnull": True} if cohort is None else {"cohort_id": cohort}),
+        **({"management_level__isnull": True} if level is None else {"management_level": level}),
+    )
+
+
+def refresh_topic_people(groups: set[tuple] | None) -> None:
+    """TopicPeople of the ``groups`` (week, cohort, level, department, role; None: all), from TopicResponse now.
+
+    A batch recomputes only the week and row groups its topics were (or now are) in, reading those
+    groups' topics. PostgreSQL: one INSERT ... SELECT giving the same rows as ``topic_people_rows``.
+    """
+    if groups is None:
+        TopicPeople.objects.all().delete()
+        batches: list[Q | None] = [None]
+    else:
+        batches = []
+        for batch in chunks(sorted(groups, key=str), 100):
+            stored, read = Q(), Q()
+            for group in batch:
+                stored |= _of_group(*group)
+                read |= _of_group(*group, days=True)
+            TopicPeople.objects.filter(stored).delete()
+            batches.append(read)
+    for where in batches:
+        topics = TopicResponse.objects.order_by() if where is None else TopicResponse.objects.filter(where).order_by()
+        if in_database():
+            _topic_people_in_database(topics)
+            continue
+        rows = topic_people_rows(topics.values_list(*TOPIC_PEOPLE_FIELDS).iterator(chunk_size=5000), TOPIC_PEOPLE_KEPT)
+        TopicPeople.objects.bulk_create([TopicPeople(**row) for row in rows], batch_size=2000)
+
+
+def _topic_people_in_database(topics: QuerySet) -> None:
+    """PostgreSQL: TopicPeople of ``topics`` (a TopicResponse queryset) as topic_people_rows makes them.
+
+    Each topic gives (author, its author) and (responder, its first responder) or (unanswered, its
+    author); grouped per week and per day (GROUPING SETS), the distinct people ascending with NULL last
+    (as the Python sort), cut to TOPIC_PEOPLE_KEPT.
+    """
+    inner, params = topics.values(*TOPIC_PEOPLE_FIELDS).query.sql_with_params()
+    dims = "s.cohort_id, s.management_level, s.department, s.role"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {TopicPeople._meta.db_table}
+                (week, day, kind, cohort_id, management_level, department, role, people)
+            SELECT s.week, s.created_on, s.kind, {dims},
+                   to_jsonb((array_agg(DISTINCT s.person ORDER BY s.person))[1:%s])
+            FROM (
+                SELECT t.week, t.created_on, t.cohort_id, t.management_level, t.department, t.role, v.kind, v.person
+                FROM ({inner}) t
+                CROSS JOIN LATERAL (VALUES
+                    (%s, t.author_id),
+                    (CASE WHEN t.seconds IS NULL THEN %s ELSE %s END,
+                     CASE WHEN t.seconds IS NULL THEN t.author_id ELSE t.responder_id END)
+                ) v (kind, person)
+            ) s
+            GROUP BY GROUPING SETS ((s.week, s.kind, {dims}), (s.week, s.created_on, s.kind, {dims}))
+            """,  # noqa: S608 (table name from the model, the inner query Django's own)
+            [
+                TOPIC_PEOPLE_KEPT,
+                *params,
+                str(TopicPersonKind.AUTHOR),
+                str(TopicPersonKind.UNANSWERED),
+                str(TopicPersonKind.RESPONDER),
+            ],
         )
 
 

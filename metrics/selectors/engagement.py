@@ -7,13 +7,25 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection
 from django.db.models import Aggregate, Count, FloatField, Max, Q, Sum
 from django.db.models.functions import Coalesce, TruncWeek
 
 from .. import disclosure
-from ..models import GoalState, GoalStatus, LessonProgress, PersonRole, PromptRollup, PromptTiming
+from ..models import (
+    TOPIC_PEOPLE_KEPT,
+    GoalState,
+    GoalStatus,
+    LessonProgress,
+    PersonRole,
+    PromptRollup,
+    PromptTiming,
+    TopicPeople,
+    TopicPersonKind,
+)
 from ..models import TopicResponse as Topic
+from ..rollup.common import week_of
 from . import figures as f
 from . import people_weeks
 from .figures import Cell, Panel, Series
@@ -32,15 +44,18 @@ def percentile(values: list[float], p: float) -> float | None:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
 
 
-class PercentileCont(Aggregate):
-    """PostgreSQL's continuous percentile (linear interpolation, like ``percentile`` above)."""
+class Percentiles(Aggregate):
+    """PostgreSQL's continuous percentiles (linear interpolation, like ``percentile`` above), several from one
+    sort of the values: an array, one per fraction (None when no value is not null)."""
 
     function = "PERCENTILE_CONT"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
+    template = "%(function)s(%(fractions)s) WITHIN GROUP (ORDER BY %(expressions)s)"
 
-    def __init__(self, expression, fraction: float, **extra):
-        super().__init__(expression, fraction=float(fraction), **extra)
+    def __init__(self, expression, fractions: tuple[float, ...], **extra):
+        listed = ", ".join(repr(float(p)) for p in fractions)
+        super().__init__(
+            expression, fractions=f"ARRAY[{listed}]::float8[]", output_field=ArrayField(FloatField()), **extra
+        )
 
 
 TOPIC_COUNTS = {
@@ -56,19 +71,23 @@ TOPIC_COUNTS = {
 def topic_stats(scope: Scope, *, first: date | None = None, by_week: bool = False) -> dict:
     """Topics started in the range: counts, and median and 90th percentile hours to a first response.
 
-    Aggregated in the database (percentiles too, on PostgreSQL), so the cost does not grow with the
-    number of topics. Returns {week: stats} when ``by_week``, else the stats of the whole range.
+    Aggregated in the database (on PostgreSQL the percentiles too, both from one sort), so no topic comes
+    to Python; the statement still reads every topic of the range, as exact percentiles and distinct
+    people need. Returns {week: stats} when ``by_week``, else the stats of the whole range.
     """
     qs = scope.dims(Topic.objects.filter(created_on__range=(first or scope.start, scope.end)))
     aggregates: dict[str, Any] = dict(TOPIC_COUNTS)
     in_database = connection.vendor == "postgresql"
     if in_database:
-        aggregates.update(median=PercentileCont("seconds", 0.5), p90=PercentileCont("seconds", 0.9))
+        aggregates["percentiles"] = Percentiles("seconds", (0.5, 0.9))
     if by_week:
         stats = {row.pop("week"): row for row in qs.values("week").annotate(**aggregates).order_by()}
     else:
         stats = {None: qs.aggregate(**aggregates)}
-    if not in_database:  # SQLite has no percentile: take the answered times (the embedded profile is small)
+    if in_database:
+        for row in stats.values():
+            row["median"], row["p90"] = row.pop("percentiles") or (None, None)
+    else:  # SQLite has no percentile: take the answered times (the embedded profile is small)
         seconds: dict = defaultdict(list)
         for week, value in qs.filter(seconds__isnull=False).values_list("week", "seconds"):
             seconds[week if by_week else None].append(value)
@@ -82,41 +101,64 @@ def topic_stats(scope: Scope, *, first: date | None = None, by_week: bool = Fals
 
 
 def topic_rows(scope: Scope, first: date) -> list[tuple]:
-    """(week, author, responder, seconds, row group) of each topic started in ``first``..end, in every selection.
+    """(week, author, responder, seconds, row group) of each topic started in ``first``..end, in every selection."""
+    rows = scope.everyone(Topic.objects.filter(created_on__range=(first, scope.end)))
+    return [
+        (week, author, responder, seconds, (cohort, level, department or ""))
+        for week, author, responder, seconds, cohort, level, department in rows.values_list(
+            "week", "author_id", "responder_id", "seconds", *f.GROUP
+        )
+    ]
 
-    Read once per request and range (the responsiveness panel and the headline's sibling figures share it).
+
+def topic_people(scope: Scope, first: date) -> dict[tuple, set]:
+    """{(week, kind, row group): people} behind the topics started in ``first``..end, in every selection.
+
+    Kinds (``TopicPersonKind``): the authors, the first responders of answered topics, the authors of
+    unanswered ones. Read once per request and range (the responsiveness panel and the headline's
+    sibling figures share it). While the privacy floor is at most ``TOPIC_PEOPLE_KEPT``, read from
+    TopicPeople: a set holds all its people when fewer than that, else that many of them, which the
+    disclosure checks decide on exactly as on the full sets (see TopicPeople); whole weeks from the
+    week rows, the other days from the day rows, so the read is bounded by groups x weeks, not topics.
+    Above that floor, every topic is read.
     """
 
-    def read() -> list[tuple]:
-        rows = scope.everyone(Topic.objects.filter(created_on__range=(first, scope.end)))
-        return [
-            (week, author, responder, seconds, (cohort, level, department or ""))
-            for week, author, responder, seconds, cohort, level, department in rows.values_list(
-                "week", "author_id", "responder_id", "seconds", *f.GROUP
-            )
-        ]
+    def read() -> dict[tuple, set]:
+        found: dict[tuple, set] = defaultdict(set)
+        if scope.k > TOPIC_PEOPLE_KEPT:
+            for week, author, responder, seconds, key in topic_rows(scope, first):
+                found[(week, TopicPersonKind.AUTHOR, key)].add(author)
+                if seconds is not None:
+                    found[(week, TopicPersonKind.RESPONDER, key)].add(responder)
+                else:
+                    found[(week, TopicPersonKind.UNANSWERED, key)].add(author)
+            return found
+        days = Q(day__range=(first, scope.end))
+        weeks = people_weeks.whole_weeks(first, scope.end)
+        if weeks is not None:
+            days = Q(day__isnull=True, week__range=weeks) | (days & ~Q(week__range=weeks))
+        rows = scope.everyone(TopicPeople.objects.filter(days, week__range=(week_of(first), week_of(scope.end))))
+        for week, kind, people, cohort, level, department in rows.values_list("week", "kind", "people", *f.GROUP):
+            found[(week, kind, (cohort, level, department or ""))].update(people)
+        return found
 
-    return read() if scope.plan is None else scope.plan.memo(("topics", first, scope.end), read)
+    return read() if scope.plan is None else scope.plan.memo(("topic-people", first, scope.end), read)
+
+
+TOPIC_SETS = {
+    TopicPersonKind.AUTHOR: "authors",
+    TopicPersonKind.RESPONDER: "responders",
+    TopicPersonKind.UNANSWERED: "unanswered",
+}
 
 
 def _topic_siblings(scope: Scope) -> dict[date, dict[str, dict]]:
     """Per week: authors, responders and authors left unanswered, per row group, in every selection at once."""
     if scope.plan is None or not scope.k:
         return {}
-    # Gathered per (week, row group) first: one flat lookup per topic, then nested per week below.
-    authors: dict[tuple, set] = defaultdict(set)
-    responders: dict[tuple, set] = defaultdict(set)
-    unanswered: dict[tuple, set] = defaultdict(set)
-    for week, author, responder, seconds, key in topic_rows(scope, scope.first_week):
-        authors[(week, key)].add(author)
-        if seconds is not None:
-            responders[(week, key)].add(responder)
-        else:
-            unanswered[(week, key)].add(author)
     out: dict[date, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
-    for name, people in (("authors", authors), ("responders", responders), ("unanswered", unanswered)):
-        for (week, key), found in people.items():
-            out[week][name][key] = found
+    for (week, kind, key), people in topic_people(scope, scope.first_week).items():
+        out[week][TOPIC_SETS[kind]][key] = people
     return out
 
 

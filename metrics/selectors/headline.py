@@ -8,12 +8,12 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q, Sum
 
-from ..models import MemberStatus
+from ..models import MemberStatus, TopicPersonKind
 from ..models import TopicResponse as Topic
 from . import figures as f
 from . import people_weeks
 from .adoption import regular_by_group, regular_contributors
-from .engagement import topic_rows, topic_stats
+from .engagement import topic_people, topic_stats
 from .figures import Cell, Panel, Series
 from .scope import Scope
 
@@ -213,11 +213,11 @@ def _sibling_figures(scope: Scope, people) -> dict[str, list[list[dict]]]:
             new_weekly[day - timedelta(days=day.weekday())][group] += 1
     unanswered: dict[date, dict] = defaultdict(lambda: defaultdict(set))
     responders: dict[tuple, set] = defaultdict(set)
-    for week, author, responder, seconds, group in topic_rows(scope, scope.start):
-        if seconds is None:
-            unanswered[week][group].add(author)
-        else:
-            responders[group].add(responder)
+    for (week, kind, group), found in topic_people(scope, scope.start).items():
+        if kind == TopicPersonKind.UNANSWERED:
+            unanswered[week][group] |= found
+        elif kind == TopicPersonKind.RESPONDER:
+            responders[group] |= found
 
     def of(name: str) -> dict:
         return whole.get(name, {})
