@@ -4,8 +4,8 @@ Issue 13 (worker RSS): ``allauth.mfa.base.views`` imports allauth's MFA stages, 
 flows and fido2, even though this site offers TOTP and recovery codes only: ≈ 2.4 MB in every web worker,
 for views a person opens when signing in with TOTP or managing it. ``allauth.urls`` imports that module through
 ``allauth.mfa.urls``, so this module builds the same list as ``allauth.urls`` does (read for allauth 65) without
-importing either, and points the MFA base URLs at ``lazy_view`` proxies. The real view (and fido2) is imported
-by the first request to one of them; everything else is allauth's own URL modules.
+importing either, and points the MFA base URLs at ``portal.lazyviews.lazy_view`` proxies. The real view (and
+fido2) is imported by the first request to one of them; everything else is allauth's own URL modules.
 
 ``tests/portal/test_urls_accounts.py`` checks that every path, name and view here is allauth's own, so an
 allauth upgrade that changes its URLs fails the test instead of silently diverging.
@@ -13,32 +13,14 @@ allauth upgrade that changes its URLs fails the test instead of silently divergi
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from importlib import import_module
 
 from allauth import app_settings
 from allauth.socialaccount import providers
 from django.urls import URLPattern, URLResolver, include, path
-from django.utils.module_loading import import_string
 from django.views.generic.base import RedirectView
 
-# Attributes Django's middleware reads from a view before calling it (CsrfViewMiddleware, LoginRequiredMiddleware):
-# a proxy must carry the real view's values, which the test checks.
-VIEW_FLAGS = ("csrf_exempt", "login_required")
-
-
-def lazy_view(dotted: str, **flags: bool) -> Callable:
-    """A view that imports ``dotted`` on its first call and hands every request to it."""
-
-    def view(request, *args, **kwargs):
-        return import_string(dotted)(request, *args, **kwargs)
-
-    view.lazy_view = dotted  # type: ignore[attr-defined]
-    view.__name__ = view.__qualname__ = dotted.rsplit(".", 1)[1]
-    view.__module__ = dotted.rsplit(".", 1)[0]
-    for name, value in flags.items():
-        setattr(view, name, value)
-    return view
+from portal.lazyviews import lazy_view
 
 
 def _mfa_urlpatterns() -> list[URLPattern | URLResolver]:

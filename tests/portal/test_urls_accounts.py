@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, resolve, reverse
 from django.utils.module_loading import import_string
 
 from portal import urls_accounts
+from portal.lazyviews import VIEW_FLAGS
 
 
 def flatten(patterns, prefix=""):
@@ -18,7 +19,7 @@ def flatten(patterns, prefix=""):
             continue
         view = p.callback
         real = import_string(view.lazy_view) if hasattr(view, "lazy_view") else view
-        flags = tuple(getattr(view, flag, None) for flag in urls_accounts.VIEW_FLAGS)
+        flags = tuple(getattr(view, flag, None) for flag in VIEW_FLAGS)
         target = (getattr(real, "view_class", real), getattr(real, "view_initkwargs", None))
         yield prefix + str(p.pattern), p.name, target, flags
 
@@ -36,7 +37,7 @@ def test_only_the_mfa_base_views_are_lazy_and_carry_their_real_flags():
     assert sorted(p.name for p in lazy) == ["mfa_authenticate", "mfa_index", "mfa_reauthenticate"]
     for p in lazy:
         real = import_string(p.callback.lazy_view)
-        assert all(getattr(p.callback, f, None) == getattr(real, f, None) for f in urls_accounts.VIEW_FLAGS)
+        assert all(getattr(p.callback, f, None) == getattr(real, f, None) for f in VIEW_FLAGS)
 
 
 def test_the_site_routes_the_mfa_urls_to_the_proxies():
