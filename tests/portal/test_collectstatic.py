@@ -20,3 +20,15 @@ def test_static_root_holds_what_pages_load_and_not_the_unused_copies(tmp_path, s
     # django-htmx's own htmx copies (the pages load static/vendor/htmx) and the vendor folder's maintenance files.
     assert not [name for name in collected if name.startswith("django_htmx/")]
     assert not {"vendor/update.sh", "vendor/SHA256SUMS", "vendor/VERSIONS"} & collected
+
+
+def test_the_portal_and_staticfiles_apps_run_their_own_configs():
+    """A second AppConfig in portal/apps.py made Django fall back to a bare config for portal (no ready(), no
+    job_names): the staticfiles config lives in its own module."""
+    from django.apps import apps
+
+    from portal.apps import PortalConfig
+    from portal.staticfiles import StaticFilesConfig
+
+    assert type(apps.get_app_config("portal")) is PortalConfig
+    assert type(apps.get_app_config("staticfiles")) is StaticFilesConfig
