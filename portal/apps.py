@@ -32,4 +32,3 @@ class PortalConfig(AppConfig):
         from .search.people import search_people
 
         register_search("people", "People", search_people, order=30)
-
