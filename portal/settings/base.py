@@ -29,7 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "portal.staticfiles.StaticFilesConfig",  # django.contrib.staticfiles, collecting only what pages load
+    "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sites",
     "django.contrib.postgres",
