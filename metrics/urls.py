@@ -1,16 +1,16 @@
 from django.urls import path
 
-from . import views
+from portal.lazyviews import lazy_view
 
 app_name = "metrics"
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("export/<slug:slug>.csv", views.export, name="export"),
-    path("compare/", views.compare, name="compare"),
-    path("compare/export.csv", views.compare_export, name="compare-export"),
-    path("me/", views.me, name="me"),
-    path("me/export/<slug:slug>.csv", views.me_export, name="me-export"),
-    path("how-each-number-is-computed/", views.how_computed, name="definitions"),
-    path("trends/", views.trends, name="trends"),
-    path("trends/export/<slug:slug>.csv", views.trends_export, name="trends-export"),
+    path("", lazy_view("metrics.views.index"), name="index"),
+    path("export/<slug:slug>.csv", lazy_view("metrics.views.export"), name="export"),
+    path("compare/", lazy_view("metrics.views.compare"), name="compare"),
+    path("compare/export.csv", lazy_view("metrics.views.compare_export"), name="compare-export"),
+    path("me/", lazy_view("metrics.views.me"), name="me"),
+    path("me/export/<slug:slug>.csv", lazy_view("metrics.views.me_export"), name="me-export"),
+    path("how-each-number-is-computed/", lazy_view("metrics.views.how_computed"), name="definitions"),
+    path("trends/", lazy_view("metrics.views.trends"), name="trends"),
+    path("trends/export/<slug:slug>.csv", lazy_view("metrics.views.trends_export"), name="trends-export"),
 ]

@@ -9,7 +9,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     # Protected media: the reverse proxy asks here before it sends a file (reliability/security work).
     path("_media-auth", media.media_auth, name="media-auth"),
-    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("portal.urls_accounts")),  # allauth.urls, its MFA views imported on first use
     path("people/", include(("portal.people.urls", "people"))),
     path("invitations/", include(("portal.people.urls_invitations", "invitations"))),
     path("notifications/", include(("portal.notifications.urls", "notifications"))),
