@@ -241,7 +241,7 @@ def topic_people_rows(topics: Iterable[tuple], kept: int) -> list[dict]:
 
     Per week, and per day, of starting, row group (cohort, level, department, role) and kind: the
     authors, the responders of answered topics and the authors of unanswered ones, cut to the ``kept``
-    lowest ids. Pure, so the migration that fills the table uses it as the rollup does.
+    lowest ids. Pure (no database access); migration 0009 keeps a frozen copy of it to fill the table.
     """
     found: dict[tuple, set] = defaultdict(set)
     for week, day, author, responder, seconds, *dims in topics:
