@@ -28,6 +28,14 @@ function labelFor(textarea) {
   return label ? label.textContent.trim() : "Text";
 }
 
+// ProseMirror's parser drops the whitespace at the end of a paragraph, so a space typed last in the plain box,
+// just before the editor replaced it, would be lost ("talk.People"): put it back at the caret (the end).
+function keepTrailingSpace(editor, typed) {
+  if (/[ \t\u00a0]$/.test(typed) && !/\s$/.test(editor.state.doc.textContent)) {
+    editor.view.dispatch(editor.state.tr.insertText(" "));
+  }
+}
+
 function createEditor(m, textarea, config) {
   if (textarea.closest(".prose-editor")) return null;
   const types = config.types && config.types.length ? config.types : DEFAULT_TYPES;
@@ -44,6 +52,7 @@ function createEditor(m, textarea, config) {
     has("Underline") && m.Underline,
   ].filter(Boolean);
   const hadFocus = document.activeElement === textarea; // someone already writing in the plain box
+  const typed = textarea.value;
   const wrapper = document.createElement("div");
   wrapper.className = "prose-editor";
   textarea.before(wrapper);
@@ -74,6 +83,7 @@ function createEditor(m, textarea, config) {
     // as tiptap's focus command would, so keys typed while the editor arrives are kept.
     editor.commands.focus("end");
     editor.view.focus(); // ProseMirror's focus: puts the DOM caret where its selection is (the end)
+    keepTrailingSpace(editor, typed);
   }
   textarea.dispatchEvent(new CustomEvent("prose-editor:ready", { detail: { editor, textarea }, bubbles: true }));
   return editor;

@@ -9,11 +9,20 @@
 const CONFIG_ATTR = "data-django-prose-editor-configurable";
 const SKIP = new Set(["NoSpellCheck"]); // people want their browser's spell checker
 
+// ProseMirror's parser drops the whitespace at the end of a paragraph, so a space typed last in the plain box,
+// just before the editor replaced it, would be lost ("talk.People"): put it back at the caret (the end).
+function keepTrailingSpace(editor, typed) {
+  if (/[ \t\u00a0]$/.test(typed) && !/\s$/.test(editor.state.doc.textContent)) {
+    editor.view.dispatch(editor.state.tr.insertText(" "));
+  }
+}
+
 // django-prose-editor's createTextareaEditor, but with injectCSS off: tiptap's injected <style> breaks the
 // strict CSP (no inline styles); css/editor.css carries those rules instead (as in forums.js and blogs.js).
 function textareaEditor(Prose, textarea, extensions) {
   const disabled = textarea.hasAttribute("disabled");
   const hadFocus = document.activeElement === textarea; // someone already writing in the plain box
+  const typed = textarea.value;
   const wrapper = document.createElement("div");
   wrapper.className = disabled ? "prose-editor disabled" : "prose-editor";
   textarea.before(wrapper);
@@ -39,6 +48,7 @@ function textareaEditor(Prose, textarea, extensions) {
     // as tiptap's focus command would, so keys typed while the editor arrives are kept.
     editor.commands.focus("end");
     editor.view.focus();
+    keepTrailingSpace(editor, typed);
   }
   return editor;
 }

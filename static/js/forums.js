@@ -353,6 +353,14 @@ function focusEnd(editor) {
   editor.view.focus();
 }
 
+// ProseMirror's parser drops the whitespace at the end of a paragraph, so a space typed last in the plain box,
+// just before the editor replaced it, would be lost ("talk.People"): put it back at the caret (the end).
+function keepTrailingSpace(editor, typed) {
+  if (/[ \t\u00a0]$/.test(typed) && !/\s$/.test(editor.state.doc.textContent)) {
+    editor.view.dispatch(editor.state.tr.insertText(" "));
+  }
+}
+
 async function editorConfig(textarea) {
   if (textarea.hasAttribute(CONFIG_ATTR)) return JSON.parse(textarea.getAttribute(CONFIG_ATTR) || "{}");
   const response = await fetch(textarea.dataset.editorConfig, { credentials: "same-origin" });
@@ -365,6 +373,7 @@ async function enhance(textarea) {
   const [config] = await Promise.all([editorConfig(textarea), loadEditor()]);
   if (editors.has(textarea)) return editors.get(textarea); // two triggers raced
   const hadFocus = document.activeElement === textarea;
+  const typed = textarea.value;
   const form = textarea.closest("form");
   const editor = createEditor(textarea, buildExtensions(config));
   editors.set(textarea, editor);
@@ -375,7 +384,10 @@ async function enhance(textarea) {
   setupCount(editor, textarea, form);
   setupMentions(editor, form);
   setupUploads(editor, form);
-  if (hadFocus) focusEnd(editor); // the reader may be typing already: the next key must land in the editor
+  if (hadFocus) {
+    focusEnd(editor); // the reader may be typing already: the next key must land in the editor
+    keepTrailingSpace(editor, typed);
+  }
   return editor;
 }
 

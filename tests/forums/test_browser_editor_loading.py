@@ -77,3 +77,24 @@ def test_typing_while_the_editor_arrives_keeps_every_character(page, live_server
     page.get_by_role("button", name="Post reply").click()
     expect(page.locator("#post-2")).to_contain_text(text)
     assert Post.objects.get(topic=topic, author=leader).body == f"<p>{text}</p>"
+
+
+def test_a_space_typed_just_before_the_editor_arrives_is_kept(page, live_server, login, leader, other_leader, cohort):
+    """The editor reads the plain box's text as HTML, which drops a paragraph's trailing space: a reply whose
+    writer paused after a space while the editor arrived would run two words together."""
+    topic = TopicFactory(board=BoardFactory(cohort=cohort), author=other_leader)
+    held = []
+    page.route(re.compile(r"django_prose_editor/editor\.[^/]*js$"), lambda route: held.append(route))
+    login(page, leader)
+    page.goto(f"{live_server.url}/boards/t/{topic.pk}/")
+    page.get_by_role("textbox", name="Your reply").click()
+    page.keyboard.type("Thank you, ")
+    while not held:
+        page.wait_for_timeout(50)
+    held[0].continue_()
+    editor = page.locator("#reply-composer .prose-editor > .ProseMirror")
+    expect(editor).to_be_focused()
+    page.keyboard.type("that helps.")
+    expect(editor).to_have_text("Thank you, that helps.")
+    page.get_by_role("button", name="Post reply").click()
+    expect(page.locator("#post-2")).to_contain_text("Thank you, that helps.")
