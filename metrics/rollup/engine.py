@@ -59,7 +59,8 @@ from .entities import (
     update_topic_people,
 )
 from .members import refresh_members
-from .sql import in_database, indexes_built_after, truncate
+from .sql import in_database
+from .swap import fresh_tables
 
 log = logging.getLogger(__name__)
 STATE = "activity"
@@ -240,16 +241,17 @@ ROLLUP_MODELS = (
 )
 
 
-# Tables a rebuild refills with many rows: on PostgreSQL their secondary indexes are built once, after the inserts.
-BULK_MODELS = (DailyVerbCount, DailyActor, WeeklyActor, TopicResponse)
+# What a rebuild on PostgreSQL builds afresh and swaps in (PromptResponse rows belong to their prompts).
+REBUILT_TABLES = tuple(m._meta.db_table for m in (*ROLLUP_MODELS, PromptResponse))
 # The sample ANALYZE reads per table after a rebuild is 300 x this many rows (PostgreSQL's default is 100): the
 # rollup tables' filter columns (days, weeks, cohorts, levels, departments, roles) have few distinct values,
 # and autovacuum's next ANALYZE goes back to the default sample.
 STATISTICS_TARGET = 25
 
 
-# A rebuild that deadlocks with a reader (a transaction that read one rollup table and then asks for another
-# the rebuild has already emptied) is the one PostgreSQL cancels, having waited first: it starts again.
+# A rebuild that deadlocks with another transaction is the one PostgreSQL cancels, having waited first: it
+# starts again. (Readers no longer meet it: it locks the tables they read only to swap them, and a deadlock
+# there repeats the swap alone, metrics.rollup.swap.)
 REBUILD_ATTEMPTS = 3
 DEADLOCK = "40P01"
 
@@ -268,70 +270,66 @@ def _rebuild() -> RollupResult:
 def _rebuild_once() -> RollupResult:
     with transaction.atomic():
         state = cast(RollupState, _lock_state(wait=True))  # waiting for the lock, so never None
-        now = timezone.now()
-        previous = state.last_activity_id
-        top = Activity.objects.aggregate(top=Max("id"))["top"] or 0
-        _clear()
-        days: set = set()
         if in_database():
-            with indexes_built_after(m._meta.db_table for m in BULK_MODELS):
-                _apply(None, Snapshot(), days, top)
-            # What the day tables counted: every activity rolled up (no second pass over the log to count it).
-            with connection.cursor() as cursor:
-                table = DailyVerbCount._meta.db_table
-                cursor.execute(f"SELECT count(DISTINCT day), COALESCE(SUM(count), 0) FROM {table}")  # noqa: S608
-                day_count, processed = cursor.fetchone()
+            # Fresh tables filled beside the old ones, which readers keep reading until the swap at the end.
+            with fresh_tables(REBUILT_TABLES):
+                result = _rebuild_rows(state)
         else:
-            days = set(
-                Activity.objects.filter(id__lte=top)
-                .annotate(local_day=TruncDate("created_at", tzinfo=site_tz()))
-                .values_list("local_day", flat=True)
-                .distinct()
-                .order_by()
-            )
-            _apply(None, Snapshot(), days, top)
-            day_count = len(days)
-            processed = DailyVerbCount.objects.aggregate(n=Sum("count", default=0))["n"]
-        # Ids above the old watermark that are not visible yet may still commit: remember them.
-        lowest = Activity.objects.aggregate(low=Min("id"))["low"] or 1
-        start = min(previous, top) if previous else lowest - 1
-        if in_database() and not previous:
-            # A first rebuild looks at every id up to top: the day statement has just counted them (up to top).
-            visible = processed
-        else:
-            visible = Activity.objects.filter(id__gt=start, id__lte=top).count()
-        missing: list[int] = []
-        if visible != top - start:
-            ids = set(Activity.objects.filter(id__gt=start, id__lte=top).values_list("id", flat=True))
-            missing = [i for i in range(start + 1, top + 1) if i not in ids]
-        present: list[int] = []
-        for batch in chunks(list(RollupGap.objects.values_list("activity_id", flat=True)), 500):
-            present.extend(Activity.objects.filter(id__in=batch).values_list("id", flat=True))
-        RollupGap.objects.filter(activity_id__in=present).delete()
-        gaps = _record_gaps(missing, now)
-        state.last_activity_id = top
-        state.last_run_at = now
-        state.last_rebuild_at = now
-        state.save()
-        # Inside the transaction: the new rows and their statistics become visible together.
-        _analyze()
+            for model in ROLLUP_MODELS:
+                model.objects.all().delete()
+            result = _rebuild_rows(state)
+    return result
+
+
+def _rebuild_rows(state: RollupState) -> RollupResult:
+    """Every rollup row from the log, into empty tables; the watermark and gaps to match; fresh statistics."""
+    now = timezone.now()
+    previous = state.last_activity_id
+    top = Activity.objects.aggregate(top=Max("id"))["top"] or 0
+    days: set = set()
+    if in_database():
+        _apply(None, Snapshot(), days, top)
+        # What the day tables counted: every activity rolled up (no second pass over the log to count it).
+        with connection.cursor() as cursor:
+            table = DailyVerbCount._meta.db_table
+            cursor.execute(f"SELECT count(DISTINCT day), COALESCE(SUM(count), 0) FROM {table}")  # noqa: S608
+            day_count, processed = cursor.fetchone()
+    else:
+        days = set(
+            Activity.objects.filter(id__lte=top)
+            .annotate(local_day=TruncDate("created_at", tzinfo=site_tz()))
+            .values_list("local_day", flat=True)
+            .distinct()
+            .order_by()
+        )
+        _apply(None, Snapshot(), days, top)
+        day_count = len(days)
+        processed = DailyVerbCount.objects.aggregate(n=Sum("count", default=0))["n"]
+    # Ids above the old watermark that are not visible yet may still commit: remember them.
+    lowest = Activity.objects.aggregate(low=Min("id"))["low"] or 1
+    start = min(previous, top) if previous else lowest - 1
+    if in_database() and not previous:
+        # A first rebuild looks at every id up to top: the day statement has just counted them (up to top).
+        visible = processed
+    else:
+        visible = Activity.objects.filter(id__gt=start, id__lte=top).count()
+    missing: list[int] = []
+    if visible != top - start:
+        ids = set(Activity.objects.filter(id__gt=start, id__lte=top).values_list("id", flat=True))
+        missing = [i for i in range(start + 1, top + 1) if i not in ids]
+    present: list[int] = []
+    for batch in chunks(list(RollupGap.objects.values_list("activity_id", flat=True)), 500):
+        present.extend(Activity.objects.filter(id__in=batch).values_list("id", flat=True))
+    RollupGap.objects.filter(activity_id__in=present).delete()
+    gaps = _record_gaps(missing, now)
+    state.last_activity_id = top
+    state.last_run_at = now
+    state.last_rebuild_at = now
+    state.save()
+    # Inside the transaction (PostgreSQL: on the fresh tables): the new rows and their statistics become
+    # visible together.
+    _analyze()
     return RollupResult(processed=processed, days=day_count, batches=1, watermark=top, gaps=gaps, rebuilt=True)
-
-
-def _clear() -> None:
-    """Empty every rollup table.
-
-    SQLite: plain DELETEs. PostgreSQL: one TRUNCATE (fresh storage, no dead rows left for VACUUM);
-    it locks the tables until the rebuild commits, so a dashboard query during a rebuild waits for
-    it (about as long as the rebuild: seconds at a million activities) and then reads the new rows.
-    The incremental job never waits on it: it takes the RollupState lock first, as the rebuild does.
-    """
-    if not in_database():
-        for model in ROLLUP_MODELS:
-            model.objects.all().delete()
-        return
-    # PromptResponse rows go with their prompts (the foreign key cascades in Django, not in SQL).
-    truncate([PromptResponse._meta.db_table, *(m._meta.db_table for m in ROLLUP_MODELS)])
 
 
 def _analyze() -> None:
