@@ -15,7 +15,7 @@ and no schema behind.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -96,26 +96,24 @@ def _describe(cursor, names: Sequence[str]) -> list[_Table]:
     return tables
 
 
-@contextmanager
-def fresh_tables(names: Sequence[str]) -> Iterator[None]:
-    """Inside the block, ``names`` are fresh, empty tables of the same definition; on leaving they replace the old.
+@dataclass
+class Built:
+    """Fresh tables built (and committed) aside, in ``schema``, for another transaction's swap to move in."""
 
-    Must run inside a transaction. Within the block the connection's search_path finds the fresh
-    tables first (every statement naming these tables reads and writes them); readers elsewhere keep
-    reading the old ones. On leaving, the fresh tables get their indexes and constraints, and the swap
-    takes every old table's lock in one statement, drops them and moves the fresh ones in; the caller
-    then commits, and readers see the new rows from that moment (a statement waiting for the lock then
-    reads the new table). If the block raises, nothing is swapped (the caller's rollback removes the
-    fresh tables and the schema).
-    """
+    schema: str
+    tables: list[_Table]
+
+
+def _start(names: Sequence[str], schema: str) -> tuple[list[_Table], str]:
+    """Create ``schema`` with an empty copy of each table; this connection's search_path finds them first."""
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         tables = _describe(cursor, names)
         cursor.execute("SHOW search_path")
         search_path = cursor.fetchone()[0]
-        cursor.execute(f"CREATE SCHEMA {BUILD_SCHEMA}")
+        cursor.execute(f"CREATE SCHEMA {schema}")
         for t in tables:
-            fresh, old = f"{BUILD_SCHEMA}.{quote(t.name)}", f"{quote(t.schema)}.{quote(t.name)}"
+            fresh, old = f"{schema}.{quote(t.name)}", f"{quote(t.schema)}.{quote(t.name)}"
             # Columns, defaults, NOT NULL and CHECK constraints (same names), identity columns with sequences of
             # their own (named as the old ones, in this schema); no indexes yet.
             cursor.execute(
@@ -126,18 +124,58 @@ def fresh_tables(names: Sequence[str]) -> Iterator[None]:
                 cursor.execute(
                     "SELECT setval(pg_get_serial_sequence(%s, %s), %s, %s)", [fresh, column, last_value, called]
                 )
-        cursor.execute(f"SET LOCAL search_path = {BUILD_SCHEMA}, {search_path}")
+        cursor.execute(f"SET LOCAL search_path = {schema}, {search_path}")
+    return tables, search_path
+
+
+@contextmanager
+def fresh_tables(names: Sequence[str], *, aside: Callable[[], Sequence[Built]] = tuple) -> Iterator[None]:
+    """Inside the block, ``names`` are fresh, empty tables of the same definition; on leaving they replace the old.
+
+    Must run inside a transaction. Within the block the connection's search_path finds the fresh
+    tables first (every statement naming these tables reads and writes them); readers elsewhere keep
+    reading the old ones. On leaving, the fresh tables get their indexes and constraints, and the swap
+    takes every old table's lock in one statement, drops them and moves the fresh ones in (with the
+    tables built by other connections, which ``aside()`` waits for and returns); the caller then
+    commits, and readers see the new rows from that moment (a statement waiting for the lock then
+    reads the new table). If the block raises, nothing is swapped (the caller's rollback removes the
+    fresh tables and the schema).
+    """
+    tables, search_path = _start(names, BUILD_SCHEMA)
     yield
-    _finish(tables, search_path)
-    _swap(tables)
+    _finish(tables, BUILD_SCHEMA, search_path)
+    _swap([Built(BUILD_SCHEMA, tables), *aside()])
 
 
-def _finish(tables: list[_Table], search_path: str) -> None:
+@contextmanager
+def built_aside(names: Sequence[str], schema: str) -> Iterator[Built]:
+    """Like ``fresh_tables`` for a second connection: the tables are finished but not swapped.
+
+    The caller commits them (in ``schema``, which nobody reads) and hands the ``Built`` to the
+    rebuild's own transaction, whose ``fresh_tables(..., aside=...)`` moves them in with its own.
+    """
+    tables, search_path = _start(names, schema)
+    built = Built(schema, tables)
+    yield built
+    _finish(tables, schema, search_path)
+
+
+def drop_aside(prefix: str, keep: str = "") -> None:
+    """Drop schemas named ``prefix``... left by a rebuild that failed after its second connection committed."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nspname FROM pg_namespace WHERE starts_with(nspname, %s) AND nspname <> %s", [prefix, keep]
+        )
+        for (schema,) in cursor.fetchall():
+            cursor.execute(f"DROP SCHEMA {connection.ops.quote_name(schema)} CASCADE")
+
+
+def _finish(tables: list[_Table], schema: str, search_path: str) -> None:
     """The fresh tables' keys, constraints and indexes, each built once over all its rows."""
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for t in tables:
-            fresh = f"{BUILD_SCHEMA}.{quote(t.name)}"
+            fresh = f"{schema}.{quote(t.name)}"
             for name, definition in t.constraints:
                 # Referenced tables are named as the search path finds them: the fresh ones first.
                 cursor.execute(f"ALTER TABLE {fresh} ADD CONSTRAINT {quote(name)} {definition}")
@@ -156,9 +194,9 @@ def _qualified(t: _Table) -> str:
         return cursor.fetchone()[0]
 
 
-def _swap(tables: list[_Table]) -> None:
+def _swap(groups: list[Built]) -> None:
     quote = connection.ops.quote_name
-    old = ", ".join(f"{quote(t.schema)}.{quote(t.name)}" for t in tables)
+    old = ", ".join(f"{quote(t.schema)}.{quote(t.name)}" for g in groups for t in g.tables)
     for attempt in range(1, SWAP_ATTEMPTS + 1):
         try:
             # A savepoint: a deadlock cancels the swap alone, releasing the locks it took, and the fresh
@@ -171,9 +209,10 @@ def _swap(tables: list[_Table]) -> None:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f"DROP TABLE {old}")
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-                for t in tables:
-                    cursor.execute(f"ALTER TABLE {BUILD_SCHEMA}.{quote(t.name)} SET SCHEMA {quote(t.schema)}")
-                cursor.execute(f"DROP SCHEMA {BUILD_SCHEMA}")
+                for g in groups:
+                    for t in g.tables:
+                        cursor.execute(f"ALTER TABLE {g.schema}.{quote(t.name)} SET SCHEMA {quote(t.schema)}")
+                    cursor.execute(f"DROP SCHEMA {g.schema}")
             return
         except OperationalError as error:
             if attempt == SWAP_ATTEMPTS or getattr(error.__cause__, "sqlstate", None) != DEADLOCK:

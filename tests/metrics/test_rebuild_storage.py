@@ -19,7 +19,6 @@ from django.db.models import Sum
 import metrics
 from metrics.models import Activity, DailyActor, DailyVerbCount, PromptResponse, RollupState, WeeklyActor
 from metrics.rollup import ROLLUP_MODELS, engine, rollup_run
-from metrics.rollup.swap import BUILD_SCHEMA
 from portal.people.models import Profile, Role
 
 from .conftest import rolled_up, snapshot_tables
@@ -119,24 +118,59 @@ def test_a_migration_after_a_rebuild_finds_every_index_and_constraint_by_the_nam
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_rebuild_that_fails_leaves_the_old_tables_as_they_were(history, monkeypatch):
+def test_a_rebuild_on_two_connections_equals_the_incremental_tables(history, monkeypatch):
+    org = history(27)
+    rolled_up(org, START, 10, n=900)
+    incremental = snapshot_tables()
+    aside = engine._build_aside
+    threads = []
+
+    def watched(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return aside(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "_build_aside", watched)
+    rollup_run(rebuild=True)
+    assert snapshot_tables() == incremental
+    if connection.vendor == "postgresql":  # the entity tables were built by the second connection
+        assert threads and threads[0] is not threading.main_thread()
+    org.add(200, START + timedelta(days=10), 2)
+    rollup_run()
+    incremental = snapshot_tables()
+    rollup_run(rebuild=True)
+    assert snapshot_tables() == incremental
+
+
+def _build_schemas() -> list[str]:
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'metrics_rollup_%%'")
+        return [row[0] for row in cursor.fetchall()]
+
+
+# refresh_goals runs on the second connection (PostgreSQL), refresh_weeks on the rebuild's own after the
+# second connection may have committed its tables.
+@pytest.mark.parametrize("step", ["refresh_goals", "refresh_weeks"])
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_that_fails_leaves_the_old_tables_as_they_were_and_nothing_behind(history, monkeypatch, step):
     rolled_up(history(26), START, 10, n=600)
     before = snapshot_tables()
+    build = getattr(engine, step)
 
     def broken(*args, **kwargs):
+        build(*args, **kwargs)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(engine, "refresh_goals", broken)
+    monkeypatch.setattr(engine, step, broken)
     with pytest.raises(RuntimeError, match="disk full"):
         rollup_run(rebuild=True)
     assert snapshot_tables() == before
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_namespace WHERE nspname = %s", [BUILD_SCHEMA])
-            assert cursor.fetchone()[0] == 0
+    assert _build_schemas() == []
     monkeypatch.undo()
     rollup_run(rebuild=True)
     assert snapshot_tables() == before
+    assert _build_schemas() == []
 
 
 def _figures() -> dict[str, int]:
