@@ -353,6 +353,11 @@ class _Aside(threading.Thread):
 def _build_aside(schema: str) -> Built:
     """The entity tables from the log, finished (keys, indexes, statistics) and committed in ``schema``."""
     with transaction.atomic(), built_aside(ASIDE_TABLES, schema) as built:
+        with connection.cursor() as cursor:
+            # The settings the rebuild's own connection runs with (metrics.rollup.days): the first responses'
+            # sorts fit in memory, and no JIT compilation of statements that run once.
+            cursor.execute("SET LOCAL work_mem = '128MB'")
+            cursor.execute("SET LOCAL jit = off")
         _apply_entities(None, Snapshot())
         _analyze(ASIDE_TABLES)
     return built
