@@ -502,7 +502,7 @@ def main(argv: list[str]) -> None:
     print("x department x role x verb), the same rows the rebuild reads, with the rollup's settings")
     print(f"({settings_text}). 'GROUP BY' keeps its rows in the server (counted, not sent: the rebuild sends none);")
     print("'fetched' is the same GROUP BY sent to Python, the baseline of earlier sessions (it flatters the ratio).")
-    print("'CPU ratio' is rebuild / GROUP BY in CPU time (server process + Python), steadier on a busy machine;")
+    print("'CPU ratio' is rebuild / GROUP BY in CPU time (server processes + Python), steadier on a busy machine;")
     print("the rebuild runs on two connections at once (day tables | entity tables): its CPU counts both.")
     header = ("activities", "GROUP BY", "fetched", "rebuild", "rebuild/GROUP BY", "/fetched", "CPU ratio")
     header += ("1 new day", "incremental/rebuild", "1k new")

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any, cast
 
 from django.conf import settings
-from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db import Error, OperationalError, connection, transaction
 from django.db.models import Max, Min, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -306,7 +306,7 @@ def _rebuild_once(*, parallel: bool) -> RollupResult:
             side.join()
             try:
                 drop_aside(side.schema)  # committed aside, never swapped in (this rebuild failed)
-            except DatabaseError:
+            except Error:
                 log.exception("rollup rebuild could not drop its schema %s (the next rebuild will)", side.schema)
 
 
