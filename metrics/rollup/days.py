@@ -112,16 +112,21 @@ def _aggregate_in_database(
     department and role only for rows recorded before those were kept), counters per ACTOR_COUNTERS.
     """
     # Each verb's weight in every counter (0 or 1), joined to the grain rows once: a product per counter
-    # instead of a verb-list test per counter and row. Verbs not listed are engagement in no counter.
-    known = sorted(set(NON_ENGAGEMENT).union(*ACTOR_COUNTERS.values()))
+    # instead of a verb-list test per counter and row. Verbs not listed are engagement in no counter. A
+    # rebuild's weights also say which milestones a verb reaches, so the firsts come from the person-days.
+    known = sorted(set(NON_ENGAGEMENT).union(*ACTOR_COUNTERS.values(), *(MILESTONE_VERBS.values() if firsts else ())))
+    marks = list(MILESTONE_VERBS.values()) if firsts else []
     weights = ", ".join(
         f"({quoted([verb])}, {int(verb not in NON_ENGAGEMENT)}, "
-        + ", ".join(str(int(verb in verbs)) for verbs in ACTOR_COUNTERS.values())
+        + ", ".join(str(int(verb in verbs)) for verbs in [*ACTOR_COUNTERS.values(), *marks])
         + ")"
         for verb in known
     )
     slots = [f"c{i}" for i in range(len(ACTOR_COUNTERS))]
-    counters = ", ".join(f"SUM(g.n * COALESCE(w.{slot}, 0))::int" for slot in slots)
+    flags = [f"m{i}" for i in range(len(marks))]
+    counters = ", ".join(
+        f"SUM(g.n * COALESCE(w.{slot}, 0))::int AS {column}" for slot, column in zip(slots, ACTOR_COUNTERS, strict=True)
+    )
     columns = ", ".join(["actions", *ACTOR_COUNTERS])
     where, params = "", cast(dict[str, Any], {"tz": site_tz().key})
     if first is not None and last is not None:
@@ -129,19 +134,40 @@ def _aggregate_in_database(
         params |= {"lo": day_start(first), "hi": day_start(last + timedelta(days=1))}
     elif top is not None:
         where, params = "WHERE a.id <= %(top)s", params | {"top": top}
-    milestones = ", ".join(
-        f"({quoted([verb])}, {quoted([milestone])})" for milestone, verbs in MILESTONE_VERBS.items() for verb in verbs
-    )
-    first_days = (
-        f""", f AS (
+    keys = "g.day, g.actor_id, g.cohort_id, g.management_level, g.department, g.role"
+    person_days = f"""
+        SELECT {keys}, SUM(g.n * COALESCE(w.engaged, 1))::int AS actions, {counters}
+               {"".join(f", bool_or(w.{flag} = 1) AS {flag}" for flag in flags)}
+        FROM grain g LEFT JOIN (VALUES {weights}) AS w (verb, engaged, {", ".join(slots + flags)}) ON w.verb = g.verb
+        GROUP BY {keys}
+    """  # noqa: S608 (constants quoted)
+    into_daily_actor = f"""
+        INSERT INTO {DailyActor._meta.db_table} (day, week, actor_id, cohort_id, management_level, department, role,
+                                                 {columns})
+    """
+    if firsts:
+        # A person's first day of a milestone is the least of their person-days whose verbs reach it: the
+        # person-days (a tenth of the grain rows) are aggregated once more per person, not the grain per verb.
+        least = ", ".join(f"MIN(p.day) FILTER (WHERE p.{flag}) AS {flag}" for flag in flags)
+        per_milestone = ", ".join(
+            f"({quoted([milestone])}, x.{flag})" for milestone, flag in zip(MILESTONE_VERBS, flags, strict=True)
+        )
+        tail = f""", p AS MATERIALIZED ({person_days}), f AS (
             INSERT INTO {ActorFirst._meta.db_table} (actor_id, milestone, day)
-            SELECT g.actor_id, m.milestone, MIN(g.day) FROM grain g
-            JOIN (VALUES {milestones}) AS m (verb, milestone) ON m.verb = g.verb
-            GROUP BY g.actor_id, m.milestone
-        )"""  # noqa: S608 (table name from the model, constants quoted)
-        if firsts
-        else ""
-    )
+            SELECT x.actor_id, m.milestone, m.day FROM (SELECT p.actor_id, {least} FROM p GROUP BY p.actor_id) x
+            CROSS JOIN LATERAL (VALUES {per_milestone}) AS m (milestone, day)
+            WHERE m.day IS NOT NULL
+        )
+        {into_daily_actor}
+        SELECT p.day, {week_sql("p.day")}, p.actor_id, p.cohort_id, p.management_level, p.department, p.role,
+               {columns} FROM p
+        """  # noqa: S608 (table names from the models, constants quoted)
+    else:
+        tail = f"""
+        {into_daily_actor}
+        SELECT g.day, {week_sql("g.day")}, g.actor_id, g.cohort_id, g.management_level, g.department, g.role,
+               actions, {", ".join(ACTOR_COUNTERS)} FROM ({person_days}) g
+        """  # noqa: S608
     recorded = f"""
         SELECT {local_day_sql("a.created_at")} AS day, a.actor_id, a.cohort_id, a.management_level,
                a.department, a.role, a.verb, count(*)::int AS n
@@ -171,13 +197,7 @@ def _aggregate_in_database(
                 SELECT day, {week_sql("day")}, cohort_id, management_level, department, role, verb, SUM(n), count(*)
                 FROM grain GROUP BY day, cohort_id, management_level, department, role, verb
                 RETURNING 1
-            ){first_days}
-            INSERT INTO {DailyActor._meta.db_table}
-                (day, week, actor_id, cohort_id, management_level, department, role, {columns})
-            SELECT g.day, {week_sql("g.day")}, g.actor_id, g.cohort_id, g.management_level, g.department, g.role,
-                   SUM(g.n * COALESCE(w.engaged, 1))::int, {counters}
-            FROM grain g LEFT JOIN (VALUES {weights}) AS w (verb, engaged, {", ".join(slots)}) ON w.verb = g.verb
-            GROUP BY g.day, g.actor_id, g.cohort_id, g.management_level, g.department, g.role
+            ){tail}
             """,  # noqa: S608 (table names from the models, constants quoted)
             params,
         )

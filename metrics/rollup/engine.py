@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import threading
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
 
 from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import Error, OperationalError, connection, transaction
 from django.db.models import Max, Min, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -59,7 +62,8 @@ from .entities import (
     update_topic_people,
 )
 from .members import refresh_members
-from .sql import in_database, indexes_built_after, truncate
+from .sql import in_database
+from .swap import Built, built_aside, drop_aside, fresh_tables
 
 log = logging.getLogger(__name__)
 STATE = "activity"
@@ -123,8 +127,11 @@ class Touched:
         return t
 
 
-def _apply(touched: Touched | None, snapshot: Snapshot, days: set, top: int = 0) -> None:
-    """Recompute everything ``touched`` names (None: everything, the days up to activity ``top``) from Activity."""
+def _apply(touched: Touched | None, snapshot: Snapshot, days: set, top: int = 0, *, aside: bool = False) -> None:
+    """Recompute everything ``touched`` names (None: everything, the days up to activity ``top``) from Activity.
+
+    ``aside``: leave out the entity tables (another connection builds them, ``_build_aside``).
+    """
     if touched is None and in_database():
         # One read of the whole log fills the day tables and the firsts together.
         rebuild_days_in_database(top=top)
@@ -135,6 +142,13 @@ def _apply(touched: Touched | None, snapshot: Snapshot, days: set, top: int = 0)
         else:
             refresh_firsts({actor for actor, _ in touched.firsts}, touched.firsts)
     refresh_weeks(None if touched is None else {week_of(day) for day in days})
+    if not aside:
+        _apply_entities(touched, snapshot)
+    refresh_members()
+
+
+def _apply_entities(touched: Touched | None, snapshot: Snapshot) -> None:
+    """The topic, prompt, goal, lesson and survey tables: they read the log (and each other), never the day tables."""
     if touched is None:
         refresh_topics(None, snapshot)
         refresh_topic_people(None)
@@ -146,7 +160,6 @@ def _apply(touched: Touched | None, snapshot: Snapshot, days: set, top: int = 0)
     refresh_goals(touched.goals if touched else None, snapshot)
     refresh_lessons(touched.lessons if touched else None, snapshot)
     refresh_surveys(touched.surveys if touched else None, snapshot)
-    refresh_members()
 
 
 def _record_gaps(missing: list[int], now) -> int:
@@ -240,24 +253,28 @@ ROLLUP_MODELS = (
 )
 
 
-# Tables a rebuild refills with many rows: on PostgreSQL their secondary indexes are built once, after the inserts.
-BULK_MODELS = (DailyVerbCount, DailyActor, WeeklyActor, TopicResponse)
+# What a rebuild on PostgreSQL builds afresh and swaps in (PromptResponse rows belong to their prompts).
+REBUILT_TABLES = tuple(m._meta.db_table for m in (*ROLLUP_MODELS, PromptResponse))
 # The sample ANALYZE reads per table after a rebuild is 300 x this many rows (PostgreSQL's default is 100): the
 # rollup tables' filter columns (days, weeks, cohorts, levels, departments, roles) have few distinct values,
 # and autovacuum's next ANALYZE goes back to the default sample.
 STATISTICS_TARGET = 25
 
 
-# A rebuild that deadlocks with a reader (a transaction that read one rollup table and then asks for another
-# the rebuild has already emptied) is the one PostgreSQL cancels, having waited first: it starts again.
+# A rebuild that deadlocks with another transaction is the one PostgreSQL cancels, having waited first: it
+# starts again. (Readers no longer meet it: it locks the tables they read only to swap them, and a deadlock
+# there repeats the swap alone, metrics.rollup.swap.)
 REBUILD_ATTEMPTS = 3
 DEADLOCK = "40P01"
 
 
 def _rebuild() -> RollupResult:
+    # A second connection builds the entity tables while this one builds the day tables (PostgreSQL), unless
+    # the caller's transaction holds rows a second connection could not see (then one connection does both).
+    parallel = in_database() and not connection.in_atomic_block
     for attempt in range(1, REBUILD_ATTEMPTS + 1):
         try:
-            return _rebuild_once()
+            return _rebuild_once(parallel=parallel)
         except OperationalError as error:
             if attempt == REBUILD_ATTEMPTS or getattr(error.__cause__, "sqlstate", None) != DEADLOCK:
                 raise
@@ -265,84 +282,143 @@ def _rebuild() -> RollupResult:
     raise AssertionError("unreachable")
 
 
-def _rebuild_once() -> RollupResult:
-    with transaction.atomic():
-        state = cast(RollupState, _lock_state(wait=True))  # waiting for the lock, so never None
-        now = timezone.now()
-        previous = state.last_activity_id
-        top = Activity.objects.aggregate(top=Max("id"))["top"] or 0
-        _clear()
-        days: set = set()
-        if in_database():
-            with indexes_built_after(m._meta.db_table for m in BULK_MODELS):
-                _apply(None, Snapshot(), days, top)
-            # What the day tables counted: every activity rolled up (no second pass over the log to count it).
-            with connection.cursor() as cursor:
-                table = DailyVerbCount._meta.db_table
-                cursor.execute(f"SELECT count(DISTINCT day), COALESCE(SUM(count), 0) FROM {table}")  # noqa: S608
-                day_count, processed = cursor.fetchone()
-        else:
-            days = set(
-                Activity.objects.filter(id__lte=top)
-                .annotate(local_day=TruncDate("created_at", tzinfo=site_tz()))
-                .values_list("local_day", flat=True)
-                .distinct()
-                .order_by()
-            )
-            _apply(None, Snapshot(), days, top)
-            day_count = len(days)
-            processed = DailyVerbCount.objects.aggregate(n=Sum("count", default=0))["n"]
-        # Ids above the old watermark that are not visible yet may still commit: remember them.
-        lowest = Activity.objects.aggregate(low=Min("id"))["low"] or 1
-        start = min(previous, top) if previous else lowest - 1
-        if in_database() and not previous:
-            # A first rebuild looks at every id up to top: the day statement has just counted them (up to top).
-            visible = processed
-        else:
-            visible = Activity.objects.filter(id__gt=start, id__lte=top).count()
-        missing: list[int] = []
-        if visible != top - start:
-            ids = set(Activity.objects.filter(id__gt=start, id__lte=top).values_list("id", flat=True))
-            missing = [i for i in range(start + 1, top + 1) if i not in ids]
-        present: list[int] = []
-        for batch in chunks(list(RollupGap.objects.values_list("activity_id", flat=True)), 500):
-            present.extend(Activity.objects.filter(id__in=batch).values_list("id", flat=True))
-        RollupGap.objects.filter(activity_id__in=present).delete()
-        gaps = _record_gaps(missing, now)
-        state.last_activity_id = top
-        state.last_run_at = now
-        state.last_rebuild_at = now
-        state.save()
-        # Inside the transaction: the new rows and their statistics become visible together.
-        _analyze()
+def _rebuild_once(*, parallel: bool) -> RollupResult:
+    side = _Aside() if parallel else None
+    try:
+        with transaction.atomic():
+            state = cast(RollupState, _lock_state(wait=True))  # waiting for the lock, so never None
+            if side is not None:
+                # Holding the lock, no other rebuild runs: schemas of this prefix are a failed rebuild's.
+                drop_aside(ASIDE_PREFIX)
+                side.start()
+            if in_database():
+                # Fresh tables filled beside the old ones, which readers keep reading until the swap at the end.
+                own = [t for t in REBUILT_TABLES if side is None or t not in ASIDE_TABLES]
+                with fresh_tables(own, aside=side.result if side else tuple):
+                    result = _rebuild_rows(state, aside=side is not None)
+            else:
+                for model in ROLLUP_MODELS:
+                    model.objects.all().delete()
+                result = _rebuild_rows(state)
+        return result
+    finally:
+        if side is not None and side.ident is not None:
+            side.join()
+            try:
+                drop_aside(side.schema)  # committed aside, never swapped in (this rebuild failed)
+            except Error:
+                log.exception("rollup rebuild could not drop its schema %s (the next rebuild will)", side.schema)
+
+
+# The entity tables a second connection builds during a rebuild on PostgreSQL, in a schema of this prefix.
+ASIDE_MODELS = (
+    TopicResponse,
+    TopicPeople,
+    PromptRollup,
+    PromptResponse,
+    GoalStatus,
+    LessonProgress,
+    SurveyScore,
+    SurveyInfo,
+    SurveyItemInfo,
+)
+ASIDE_TABLES = tuple(m._meta.db_table for m in ASIDE_MODELS)
+ASIDE_PREFIX = "metrics_rollup_aside_"
+
+
+class _Aside(threading.Thread):
+    """The second connection of a rebuild: builds the entity tables and commits them in a schema of its own."""
+
+    def __init__(self) -> None:
+        super().__init__(name="rollup-rebuild-aside")
+        self.schema = f"{ASIDE_PREFIX}{uuid.uuid4().hex[:12]}"
+        self.built: Built | None = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.built = _build_aside(self.schema)
+        except BaseException as error:  # raised in the rebuild's thread by result()
+            self.error = error
+        finally:
+            connection.close()  # this thread's own connection
+
+    def result(self) -> tuple[Built, ...]:
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return (cast(Built, self.built),)
+
+
+def _build_aside(schema: str) -> Built:
+    """The entity tables from the log, finished (keys, indexes, statistics) and committed in ``schema``."""
+    with transaction.atomic(), built_aside(ASIDE_TABLES, schema) as built:
+        with connection.cursor() as cursor:
+            # The settings the rebuild's own connection runs with (metrics.rollup.days): the first responses'
+            # sorts fit in memory, and no JIT compilation of statements that run once.
+            cursor.execute("SET LOCAL work_mem = '128MB'")
+            cursor.execute("SET LOCAL jit = off")
+        _apply_entities(None, Snapshot())
+        _analyze(ASIDE_TABLES)
+    return built
+
+
+def _rebuild_rows(state: RollupState, *, aside: bool = False) -> RollupResult:
+    """Every rollup row from the log, into empty tables; the watermark and gaps to match; fresh statistics."""
+    now = timezone.now()
+    previous = state.last_activity_id
+    top = Activity.objects.aggregate(top=Max("id"))["top"] or 0
+    days: set = set()
+    if in_database():
+        _apply(None, Snapshot(), days, top, aside=aside)
+        # What the day tables counted: every activity rolled up (no second pass over the log to count it).
+        with connection.cursor() as cursor:
+            table = DailyVerbCount._meta.db_table
+            cursor.execute(f"SELECT count(DISTINCT day), COALESCE(SUM(count), 0) FROM {table}")  # noqa: S608
+            day_count, processed = cursor.fetchone()
+    else:
+        days = set(
+            Activity.objects.filter(id__lte=top)
+            .annotate(local_day=TruncDate("created_at", tzinfo=site_tz()))
+            .values_list("local_day", flat=True)
+            .distinct()
+            .order_by()
+        )
+        _apply(None, Snapshot(), days, top)
+        day_count = len(days)
+        processed = DailyVerbCount.objects.aggregate(n=Sum("count", default=0))["n"]
+    # Ids above the old watermark that are not visible yet may still commit: remember them.
+    lowest = Activity.objects.aggregate(low=Min("id"))["low"] or 1
+    start = min(previous, top) if previous else lowest - 1
+    if in_database() and not previous:
+        # A first rebuild looks at every id up to top: the day statement has just counted them (up to top).
+        visible = processed
+    else:
+        visible = Activity.objects.filter(id__gt=start, id__lte=top).count()
+    missing: list[int] = []
+    if visible != top - start:
+        ids = set(Activity.objects.filter(id__gt=start, id__lte=top).values_list("id", flat=True))
+        missing = [i for i in range(start + 1, top + 1) if i not in ids]
+    present: list[int] = []
+    for batch in chunks(list(RollupGap.objects.values_list("activity_id", flat=True)), 500):
+        present.extend(Activity.objects.filter(id__in=batch).values_list("id", flat=True))
+    RollupGap.objects.filter(activity_id__in=present).delete()
+    gaps = _record_gaps(missing, now)
+    state.last_activity_id = top
+    state.last_run_at = now
+    state.last_rebuild_at = now
+    state.save()
+    # Inside the transaction (PostgreSQL: on the fresh tables): the new rows and their statistics become
+    # visible together.
+    _analyze((MemberStatus._meta.db_table, *(t for t in REBUILT_TABLES if not aside or t not in ASIDE_TABLES)))
     return RollupResult(processed=processed, days=day_count, batches=1, watermark=top, gaps=gaps, rebuilt=True)
 
 
-def _clear() -> None:
-    """Empty every rollup table.
-
-    SQLite: plain DELETEs. PostgreSQL: one TRUNCATE (fresh storage, no dead rows left for VACUUM);
-    it locks the tables until the rebuild commits, so a dashboard query during a rebuild waits for
-    it (about as long as the rebuild: seconds at a million activities) and then reads the new rows.
-    The incremental job never waits on it: it takes the RollupState lock first, as the rebuild does.
-    """
-    if not in_database():
-        for model in ROLLUP_MODELS:
-            model.objects.all().delete()
-        return
-    # PromptResponse rows go with their prompts (the foreign key cascades in Django, not in SQL).
-    truncate([PromptResponse._meta.db_table, *(m._meta.db_table for m in ROLLUP_MODELS)])
-
-
-def _analyze() -> None:
+def _analyze(tables: Iterable[str]) -> None:
     """Refresh the planner's statistics of tables a rebuild replaced whole (PostgreSQL)."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL default_statistics_target = {STATISTICS_TARGET}")
-        for table in (
-            *(m._meta.db_table for m in ROLLUP_MODELS),
-            PromptResponse._meta.db_table,
-            MemberStatus._meta.db_table,
-        ):
+        for table in tables:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")

@@ -40,7 +40,18 @@ from ..models import (
     TopicPersonKind,
     TopicResponse,
 )
-from .common import Snapshot, as_int, by_actors, by_keys, chunks, local_day, parse_day, site_tz, week_of
+from .common import (
+    Snapshot,
+    as_int,
+    by_actors,
+    by_keys,
+    chunks,
+    insert_rows,
+    local_day,
+    parse_day,
+    site_tz,
+    week_of,
+)
 from .sql import department_sql, in_database, json_int_sql, local_day_sql, quoted, role_sql, week_sql
 
 STAGES = ("crawl", "walk", "run")
@@ -763,24 +774,38 @@ def refresh_surveys(actors: set[int] | None, snapshot: Snapshot) -> None:
             entry["source"] = row
     _delete_for_actors(SurveyScore, actors)
     snapshot.load_departments({actor for actor, _, _ in scores})
-    SurveyScore.objects.bulk_create(
+    # Plain tuples (COPY on PostgreSQL): a model instance per score cost more than the rest of this step.
+    insert_rows(
+        SurveyScore,
         [
-            SurveyScore(
-                survey_id=survey_id,
-                item_key=item_key,
-                actor_id=actor_id,
-                before=entry["before"],
-                after=entry["after"],
-                before_on=entry.get("before_on"),
-                after_on=entry.get("after_on"),
-                cohort_id=entry["source"]["cohort_id"],
-                management_level=entry["source"]["management_level"],
-                department=snapshot.department_of(entry["source"]),
-                role=snapshot.role_of(entry["source"]),
+            "survey_id",
+            "item_key",
+            "actor",
+            "before",
+            "after",
+            "before_on",
+            "after_on",
+            "cohort",
+            "management_level",
+            "department",
+            "role",
+        ],
+        [
+            (
+                survey_id,
+                item_key,
+                actor_id,
+                entry["before"],
+                entry["after"],
+                entry.get("before_on"),
+                entry.get("after_on"),
+                entry["source"]["cohort_id"],
+                entry["source"]["management_level"],
+                snapshot.department_of(entry["source"]),
+                str(snapshot.role_of(entry["source"])),
             )
             for (actor_id, survey_id, item_key), entry in scores.items()
         ],
-        batch_size=2000,
     )
     _refresh_survey_labels(rows)
 

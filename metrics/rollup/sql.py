@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django.db import connection
@@ -74,51 +73,3 @@ def json_int_sql(data: str, key: str) -> str:
         f"(CASE jsonb_typeof({value}) WHEN 'number' THEN trunc(({data} ->> '{key}')::numeric)::bigint "
         f"WHEN 'string' THEN CASE WHEN {text} ~ '^[+-]?[0-9]{{1,18}}$' THEN ({text})::bigint END END)"
     )
-
-
-def truncate(tables: Iterable[str]) -> None:
-    """Empty ``tables`` at once, with fresh storage (PostgreSQL ``TRUNCATE``; ids continue).
-
-    It takes an ACCESS EXCLUSIVE lock on each table until the transaction ends: a dashboard query
-    waits for the rebuild's commit, then reads the new rows (a READ COMMITTED statement takes its
-    snapshot after its locks). Unlike DELETE, nothing is left behind for VACUUM, so a rebuild
-    inserts into empty tables and indexes instead of beside a whole table of dead rows.
-    """
-    names = ", ".join(connection.ops.quote_name(t) for t in tables)
-    with connection.cursor() as cursor:
-        # TRUNCATE refuses a table with foreign-key checks still pending in this transaction (rows the
-        # caller wrote before the rebuild, in the same transaction): run them now, then defer again as
-        # Django's constraints are (DEFERRABLE INITIALLY DEFERRED).
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(f"TRUNCATE {names}")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-
-
-@contextmanager
-def indexes_built_after(tables: Iterable[str]) -> Iterator[None]:
-    """Drop the plain secondary indexes of ``tables`` and create them again, identical, on leaving.
-
-    One sorted build per index costs less than inserting every row into every index. Primary keys
-    and the indexes behind unique constraints stay (the inserts rely on them). Only for tables this
-    transaction already holds ACCESS EXCLUSIVE (truncated): nobody else can use them meanwhile, and
-    a rollback restores the indexes with everything else. Nothing is recreated if the block raises
-    (the transaction is rolled back anyway).
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
-            FROM pg_index i
-            WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary
-              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
-            ORDER BY 1
-            """,
-            [list(tables)],
-        )
-        indexes = cursor.fetchall()
-        for name, _ in indexes:
-            cursor.execute(f"DROP INDEX {name}")
-    yield
-    with connection.cursor() as cursor:
-        for _, definition in indexes:
-            cursor.execute(definition)
