@@ -16,12 +16,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Min, Q, QuerySet
+from django.db.models import F, Func, IntegerField, Min, Q, QuerySet
 from django.utils import timezone
 
 from portal.notifications import Event, default_delivery
 from portal.notifications.models import Delivery, DigestRun, Notification, NotificationPreference, UndeliverableAddress
 from portal.people.models import User
+from portal.prepared import prepared
+from portal.prepared_models import prepared_objects
 
 from . import permissions
 
@@ -39,6 +41,10 @@ def _with_people(qs: QuerySet[Notification]) -> QuerySet[Notification]:
     return qs.select_related("actor", "actor__profile")
 
 
+def _signed_in(user: User) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
 @dataclass(frozen=True)
 class BellSummary:
     count: int
@@ -49,25 +55,50 @@ class BellSummary:
         return f"{BELL_LIMIT}+" if self.capped else str(self.count)
 
 
+def _unread_targets(recipient_id: int) -> QuerySet:
+    own = permissions.own_notifications(Notification.objects.all(), recipient_id)
+    unread = own.filter(read_at__isnull=True).order_by("-updated_at")
+    return unread.values_list("target_type_id", "target_id")[: BELL_LIMIT + 1]
+
+
+def _unread(user: User) -> list[tuple[int | None, int | None]]:
+    """(content type id, target id) of the newest 100 unread notifications: SQL compiled once per thread."""
+    return prepared("notifications:bell-unread", _unread_targets, user.pk) if _signed_in(user) else []
+
+
+def _bell_of(shown: list[bool]) -> BellSummary:
+    visible = sum(shown)
+    return BellSummary(count=min(visible, BELL_LIMIT), capped=visible > BELL_LIMIT)
+
+
 def bell_summary(user: User) -> BellSummary:
     """Unread, still-visible notifications, counted up to 99 ("99+"): one query plus one per target type."""
-    unread = _base(user).filter(read_at__isnull=True).only("id", "target_type_id", "target_id")
-    rows = list(unread.order_by("-updated_at")[: BELL_LIMIT + 1])
-    visible = permissions.filter_visible(user, rows)
-    return BellSummary(count=min(len(visible), BELL_LIMIT), capped=len(visible) > BELL_LIMIT)
+    return _bell_of(permissions.visible_flags(user, _unread(user)))
+
+
+def _with_bell(user: User, rows: list[Notification]) -> tuple[list[Notification], BellSummary]:
+    """Those of ``rows`` whose targets ``user`` may still see, and the bell's count: the targets of both are
+    judged together (one query per target type of either, so a target is loaded and checked once)."""
+    unread = _unread(user)
+    shown = permissions.visible_flags(user, [(n.target_type_id, n.target_id) for n in rows] + unread)
+    return [n for n, ok in zip(rows, shown, strict=False) if ok], _bell_of(shown[len(rows) :])
 
 
 def _bell_key(user_id: int, session_key: str | None) -> str:
     return f"notifications:bell:{user_id}:{session_key or '-'}"
 
 
-def bell_summary_refresh(user: User, session_key: str | None = None) -> BellSummary:
-    """Count now and remember it for the header of this person's next pages (this session)."""
-    summary = bell_summary(user)
+def bell_remember(user: User, session_key: str | None, summary: BellSummary) -> BellSummary:
+    """Remember a fresh count for the header of this person's next pages (this session)."""
     cache.set(
         _bell_key(user.pk, session_key), (summary.count, summary.capped), settings.NOTIFICATION_BELL_CACHE_SECONDS
     )
     return summary
+
+
+def bell_summary_refresh(user: User, session_key: str | None = None) -> BellSummary:
+    """Count now and remember it for the header of this person's next pages (this session)."""
+    return bell_remember(user, session_key, bell_summary(user))
 
 
 def bell_summary_cached(user: User, session_key: str | None = None) -> BellSummary:
@@ -82,23 +113,81 @@ def bell_summary_cached(user: User, session_key: str | None = None) -> BellSumma
     return bell_summary_refresh(user, session_key)
 
 
-def latest_notifications(user: User, *, limit: int = DROPDOWN_SIZE) -> list[Notification]:
+def _latest(recipient_id: int) -> QuerySet[Notification]:
+    own = permissions.own_notifications(Notification.objects.all(), recipient_id)
+    return _with_people(own).order_by("-updated_at")[: DROPDOWN_SIZE * 2]
+
+
+def _latest_rows(user: User) -> list[Notification]:
+    return prepared_objects("notifications:latest", _latest, user.pk) if _signed_in(user) else []
+
+
+def latest_notifications(user: User) -> list[Notification]:
     """The newest visible notifications for the dropdown (unread first is not forced: newest first)."""
-    rows = list(_with_people(_base(user)).order_by("-updated_at")[: limit * 2])
-    return permissions.filter_visible(user, rows)[:limit]
+    return permissions.filter_visible(user, _latest_rows(user))[:DROPDOWN_SIZE]
+
+
+def latest_with_bell(user: User) -> tuple[list[Notification], BellSummary]:
+    """``latest_notifications`` and a fresh ``bell_summary``, their targets judged together: the dropdown's
+    queries (SQL compiled once per thread, portal.prepared) and one per target type."""
+    shown, bell = _with_bell(user, _latest_rows(user))
+    return shown[:DROPDOWN_SIZE], bell
+
+
+def _listed(recipient_id: int, show: str, event: str | None) -> QuerySet[Notification]:
+    """The list's notifications (``event`` None: every kind), newest first."""
+    qs = permissions.own_notifications(Notification.objects.all(), recipient_id).order_by("-updated_at", "-id")
+    if show == "unread":
+        qs = qs.filter(read_at__isnull=True)
+    if event is not None:
+        qs = qs.filter(event=event)
+    return qs
+
+
+def _page_rows(user: User, show: str, event: str, page: int | str) -> tuple[list[Notification], Page]:
+    """The rows of one page of the list, before visibility, and an empty Page of the right number: the count,
+    then the rows with their actors, SQL compiled once per thread (portal.prepared) for each filter and the
+    first pages."""
+    if not _signed_in(user):
+        return [], Page([], 1, Paginator([], LIST_PAGE_SIZE))
+    show = "unread" if show == "unread" else "all"
+    args = (user.pk, event) if event else (user.pk,)
+
+    def count(recipient_id: int, *kind: str) -> QuerySet:
+        listed = _listed(recipient_id, show, kind[0] if kind else None).order_by()
+        return listed.values_list(Func(template="COUNT(*)", output_field=IntegerField()))
+
+    (total,) = prepared(f"notifications:list-count:{show}:{bool(event)}", count, *args)[0]
+    paginator = Paginator(range(total), LIST_PAGE_SIZE)
+    number = paginator.get_page(page).number
+    first = (number - 1) * LIST_PAGE_SIZE
+
+    def rows(recipient_id: int, *kind: str) -> QuerySet[Notification]:
+        listed = _with_people(_listed(recipient_id, show, kind[0] if kind else None))
+        return listed[first : first + LIST_PAGE_SIZE]
+
+    if number <= 3:  # LIMIT and OFFSET are part of the SQL text: keep plans for the pages people read
+        found = prepared_objects(f"notifications:list-rows:{show}:{bool(event)}:{number}", rows, *args)
+    else:
+        found = list(rows(*args))
+    return found, Page([], number, paginator)
 
 
 def notification_page(user: User, *, show: str = "all", event: str = "", page: int | str = 1) -> Page:
     """One page of the full list, filtered by unread/all and event type; hidden targets left out."""
-    qs = _with_people(_base(user)).order_by("-updated_at", "-id")
-    if show == "unread":
-        qs = qs.filter(read_at__isnull=True)
-    if event:
-        qs = qs.filter(event=event)
-    paginator = Paginator(qs, LIST_PAGE_SIZE)
-    page_obj = paginator.get_page(page)
-    page_obj.object_list = permissions.filter_visible(user, page_obj.object_list)
+    rows, page_obj = _page_rows(user, show, event, page)
+    page_obj.object_list = permissions.filter_visible(user, rows)
     return page_obj
+
+
+def notification_page_with_bell(
+    user: User, *, show: str = "all", event: str = "", page: int | str = 1
+) -> tuple[Page, BellSummary]:
+    """``notification_page`` and a fresh ``bell_summary``, their targets judged together: the count, the
+    page, the unread (each compiled once per thread) and one query per target type of either."""
+    rows, page_obj = _page_rows(user, show, event, page)
+    page_obj.object_list, bell = _with_bell(user, rows)
+    return page_obj, bell
 
 
 def notification_for(user: User, pk: int) -> Notification | None:
