@@ -11,12 +11,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.paginator import Page, Paginator
-from django.db.models import F, Func, IntegerField, Min, Q, QuerySet
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import F, Func, IntegerField, Min, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from portal.notifications import Event, default_delivery
@@ -144,32 +145,52 @@ def _listed(recipient_id: int, show: str, event: str | None) -> QuerySet[Notific
     return qs
 
 
+def _asks_first_page(page: int | str) -> bool:
+    """Whether ``Paginator.get_page(page)`` gives the first page whatever the count (1, or not a number)."""
+    try:
+        return Paginator([None], 1).validate_number(page) == 1
+    except PageNotAnInteger:
+        return True
+    except EmptyPage:  # 0, negative or past the first page: depends on the count
+        return False
+
+
 def _page_rows(user: User, show: str, event: str, page: int | str) -> tuple[list[Notification], Page]:
-    """The rows of one page of the list, before visibility, and an empty Page of the right number: the count,
-    then the rows with their actors, SQL compiled once per thread (portal.prepared) for each filter and the
-    first pages."""
+    """The rows of one page of the list, before visibility, and an empty Page of the right number, SQL compiled
+    once per thread (portal.prepared) for each filter and the first pages. The first page is one query (its
+    rows with their actors and the count beside them); another page counts first, then reads its rows."""
     if not _signed_in(user):
         return [], Page([], 1, Paginator([], LIST_PAGE_SIZE))
     show = "unread" if show == "unread" else "all"
     args = (user.pk, event) if event else (user.pk,)
+    key = f"notifications:list:{show}:{bool(event)}"
 
     def count(recipient_id: int, *kind: str) -> QuerySet:
         listed = _listed(recipient_id, show, kind[0] if kind else None).order_by()
         return listed.values_list(Func(template="COUNT(*)", output_field=IntegerField()))
 
-    (total,) = prepared(f"notifications:list-count:{show}:{bool(event)}", count, *args)[0]
-    paginator = Paginator(range(total), LIST_PAGE_SIZE)
-    number = paginator.get_page(page).number
-    first = (number - 1) * LIST_PAGE_SIZE
-
-    def rows(recipient_id: int, *kind: str) -> QuerySet[Notification]:
+    def rows(first: int, recipient_id: int, *kind: str) -> QuerySet[Notification]:
         listed = _with_people(_listed(recipient_id, show, kind[0] if kind else None))
         return listed[first : first + LIST_PAGE_SIZE]
 
+    if _asks_first_page(page):
+
+        def first_rows(recipient_id: int, *kind: str) -> QuerySet[Notification]:
+            total = Subquery(count(recipient_id, *kind))
+            return rows(0, recipient_id, *kind).annotate(listed_total=total)
+
+        found = prepared_objects(f"{key}:first", first_rows, *args)
+        total = found[0].listed_total if found else 0
+        return found, Page([], 1, Paginator(range(total), LIST_PAGE_SIZE))
+
+    (total,) = prepared(f"{key}:count", count, *args)[0]
+    paginator = Paginator(range(total), LIST_PAGE_SIZE)
+    number = paginator.get_page(page).number
+    first = (number - 1) * LIST_PAGE_SIZE
     if number <= 3:  # LIMIT and OFFSET are part of the SQL text: keep plans for the pages people read
-        found = prepared_objects(f"notifications:list-rows:{show}:{bool(event)}:{number}", rows, *args)
+        found = prepared_objects(f"{key}:rows:{number}", partial(rows, first), *args)
     else:
-        found = list(rows(*args))
+        found = list(rows(first, *args))
     return found, Page([], number, paginator)
 
 

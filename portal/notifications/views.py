@@ -91,7 +91,6 @@ def notification_list(request: HttpRequest) -> HttpResponse:
             "notifications": page.object_list,
             "show": show,
             "event": event,
-            "events": Event.choices,
             "bell": _bell(request, bell),
         },
     )

@@ -151,8 +151,12 @@ def test_what_the_reader_cannot_see_stays_hidden_in_the_list_dropdown_and_count(
 def test_pages_of_the_list_hold_the_right_rows_and_a_page_too_far_shows_the_last(client, leader, other_leader, places):
     _visible_mix(leader, other_leader, places, 60, "Row")  # newest first: Row 59 … Row 0
     client.force_login(leader)
-    pages = {n: client.get(reverse("notifications:list"), {"page": n}).content.decode() for n in ("1", "2", "3", "4")}
+    pages = {
+        n: client.get(reverse("notifications:list"), {"page": n}).content.decode() for n in ("1", "2", "3", "4", "0")
+    }
     assert "Row 59<" in pages["1"] and "Row 35<" in pages["1"] and "Row 34<" not in pages["1"]
+    assert "Page 1 of 3" in pages["1"] and "Newer" not in pages["1"]
+    assert "Page 3 of 3" in pages["0"] and "Row 0<" in pages["0"]
     assert "Row 34<" in pages["2"] and "Row 10<" in pages["2"] and "Page 2 of 3" in pages["2"]
     assert "Row 9<" in pages["3"] and "Row 0<" in pages["3"] and "Older" not in pages["3"]
     assert "Page 3 of 3" in pages["4"] and "Row 0<" in pages["4"] and "Row 10<" not in pages["4"]

@@ -10,10 +10,11 @@ from django import template
 from django.template.defaultfilters import date as date_filter
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from portal.notifications import Event
 from portal.notifications.selectors import bell_summary_cached
 from portal.templatetags.isodates import iso
 
@@ -74,4 +75,19 @@ def _time(moment: datetime, language: str | None, zone: str) -> SafeString:
         iso(moment),
         date_filter(local, "j F Y, H:i"),
         date_filter(local, "j M, H:i"),
+    )
+
+
+@register.simple_tag
+def notification_event_options(selected: str) -> SafeString:
+    """The list filter's ``<option>`` per kind of event, ``selected`` marked: built once per process and choice."""
+    return _event_options(selected)
+
+
+@lru_cache(maxsize=64)
+def _event_options(selected: str) -> SafeString:
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if value == selected else "", label) for value, label in Event.choices),
     )
