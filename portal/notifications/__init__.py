@@ -23,6 +23,10 @@ class Event(models.TextChoices):
     SURVEY = "survey", "Survey invitation"
 
 
+# Each event's label by value (a row's label is read per notification shown: no enum lookup each time).
+EVENT_LABELS: dict[str, str] = dict(Event.choices)
+
+
 # --- Delivery defaults, grouped wording and the visibility registry (notifications app) -------------
 
 from collections.abc import Callable  # noqa: E402

@@ -53,9 +53,9 @@ class Notification(models.Model):
 
     @property
     def event_label(self) -> str:
-        from portal.notifications import Event
+        from portal.notifications import EVENT_LABELS
 
-        return Event(self.event).label if self.event in Event.values else self.event.replace("_", " ").capitalize()
+        return EVENT_LABELS.get(self.event) or self.event.replace("_", " ").capitalize()
 
     @property
     def headline(self) -> str:

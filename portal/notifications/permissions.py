@@ -10,7 +10,7 @@ selectors import it; it imports no selector, so the two modules do not import ea
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import QuerySet
 
 from portal.notifications import visibility_check
+from portal.prepared_models import prepared_objects
 
 if TYPE_CHECKING:
     from portal.people.models import User
@@ -29,7 +30,13 @@ def filter_notifications_queryset(user: User, qs: QuerySet[Notification]) -> Que
     """Only the viewer's own notifications (none for someone signed out)."""
     if not getattr(user, "is_authenticated", False):
         return qs.none()
-    return qs.filter(recipient_id=user.pk)
+    return own_notifications(qs, user.pk)
+
+
+def own_notifications(qs: QuerySet[Notification], recipient_id: int) -> QuerySet[Notification]:
+    """``filter_notifications_queryset``'s rule for a signed-in recipient, with the id given (so a query
+    compiled once, ``portal.prepared``, can take it as an argument)."""
+    return qs.filter(recipient_id=recipient_id)
 
 
 def can_follow(user: User, notification: Notification) -> bool:
@@ -49,6 +56,11 @@ def target_visible(user: User, target: models.Model | None) -> bool:
     return bool(check(user, target))
 
 
+# A page's targets of one type are loaded with SQL compiled once per thread for each of these sizes of
+# id list (portal.prepared_models); a shorter list is padded with its last id (``IN (3, 5, 5, 5)``).
+_ID_LIST_SIZES = (1, 2, 4, 8, 16, 32, 64, 128)
+
+
 def filter_visible(user: User, notifications: Iterable[Notification]) -> list[Notification]:
     """The notifications whose targets ``user`` may still see, in the given order.
 
@@ -56,34 +68,52 @@ def filter_visible(user: User, notifications: Iterable[Notification]) -> list[No
     the number of notifications. A target that no longer exists hides its notification.
     """
     rows = list(notifications)
+    shown = visible_flags(user, [(n.target_type_id, n.target_id) for n in rows])
+    return [n for n, ok in zip(rows, shown, strict=True) if ok]
+
+
+def visible_flags(user: User, targets: list[tuple[int | None, int | None]]) -> list[bool]:
+    """For each (content type id, target id) of a notification, whether it may be shown (no target: yes).
+
+    Each target is loaded and checked once, with one query per content type for the whole list: a page
+    that also counts the bell passes both lists' targets in one call."""
+    verdicts: dict[tuple[int, int], bool] = {}
+    _judge(user, [(type_id, target_id) for type_id, target_id in targets if type_id and target_id], verdicts)
+    return [not (type_id and target_id) or verdicts[(type_id, target_id)] for type_id, target_id in targets]
+
+
+def _judge(user: User, targets: Iterable[tuple[int, int]], verdicts: dict[tuple[int, int], bool]) -> None:
+    """Add to ``verdicts`` whether each (content type id, target id) is visible: one query per content type."""
     wanted: dict[int, set[int]] = defaultdict(set)
-    for n in rows:
-        if n.target_type_id and n.target_id:
-            wanted[n.target_type_id].add(n.target_id)
-    verdict: dict[tuple[int, int], bool] = {}
-    unchecked_types: set[int] = set()
+    for type_id, target_id in targets:
+        wanted[type_id].add(target_id)
     for type_id, ids in wanted.items():
         content_type = ContentType.objects.get_for_id(type_id)
         entry = visibility_check(f"{content_type.app_label}.{content_type.model}")
-        if entry is None:
-            unchecked_types.add(type_id)
+        if entry is None:  # no check registered: shown
+            verdicts.update(((type_id, target_id), True) for target_id in ids)
             continue
         check, refine = entry
         model = content_type.model_class()
-        if model is None:  # the model is gone altogether: nothing to show
-            continue
-        queryset = model._default_manager.filter(pk__in=ids)
-        if refine is not None:
-            queryset = refine(queryset)
-        for obj in queryset:
-            verdict[(type_id, obj.pk)] = bool(check(user, obj))
-    return [
-        n
-        for n in rows
-        if not (n.target_type_id and n.target_id)
-        or n.target_type_id in unchecked_types
-        or verdict.get((n.target_type_id, n.target_id), False)
-    ]
+        seen: dict[int, bool] = {}
+        if model is not None:  # the model is gone altogether: nothing to show
+            for obj in _targets(model, refine, sorted(ids)):
+                seen[obj.pk] = bool(check(user, obj))
+        verdicts.update(((type_id, target_id), seen.get(target_id, False)) for target_id in ids)
+
+
+def _targets(model: type[models.Model], refine: Callable | None, ids: list[int]) -> list[models.Model]:
+    """The instances of ``model`` with these primary keys, through the registered ``refine`` (select_related)."""
+
+    def build(*pks: int) -> QuerySet:
+        queryset = model._default_manager.filter(pk__in=pks)
+        return refine(queryset) if refine is not None else queryset
+
+    size = next((size for size in _ID_LIST_SIZES if size >= len(ids)), None)
+    if size is None or build(*ids[:1])._prefetch_related_lookups:  # prefetches need Django's own iteration
+        return list(build(*ids))
+    padded = [*ids, *[ids[-1]] * (size - len(ids))]
+    return prepared_objects(f"notifications:targets:{model._meta.label_lower}:{size}", build, *padded)
 
 
 def notification_visible(user: User, notification: Notification) -> bool:

@@ -11,17 +11,20 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.paginator import Page, Paginator
-from django.db.models import F, Min, Q, QuerySet
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import F, Func, IntegerField, Min, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from portal.notifications import Event, default_delivery
 from portal.notifications.models import Delivery, DigestRun, Notification, NotificationPreference, UndeliverableAddress
 from portal.people.models import User
+from portal.prepared import prepared
+from portal.prepared_models import prepared_objects
 
 from . import permissions
 
@@ -39,6 +42,10 @@ def _with_people(qs: QuerySet[Notification]) -> QuerySet[Notification]:
     return qs.select_related("actor", "actor__profile")
 
 
+def _signed_in(user: User) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
 @dataclass(frozen=True)
 class BellSummary:
     count: int
@@ -49,25 +56,50 @@ class BellSummary:
         return f"{BELL_LIMIT}+" if self.capped else str(self.count)
 
 
+def _unread_targets(recipient_id: int) -> QuerySet:
+    own = permissions.own_notifications(Notification.objects.all(), recipient_id)
+    unread = own.filter(read_at__isnull=True).order_by("-updated_at")
+    return unread.values_list("target_type_id", "target_id")[: BELL_LIMIT + 1]
+
+
+def _unread(user: User) -> list[tuple[int | None, int | None]]:
+    """(content type id, target id) of the newest 100 unread notifications: SQL compiled once per thread."""
+    return prepared("notifications:bell-unread", _unread_targets, user.pk) if _signed_in(user) else []
+
+
+def _bell_of(shown: list[bool]) -> BellSummary:
+    visible = sum(shown)
+    return BellSummary(count=min(visible, BELL_LIMIT), capped=visible > BELL_LIMIT)
+
+
 def bell_summary(user: User) -> BellSummary:
     """Unread, still-visible notifications, counted up to 99 ("99+"): one query plus one per target type."""
-    unread = _base(user).filter(read_at__isnull=True).only("id", "target_type_id", "target_id")
-    rows = list(unread.order_by("-updated_at")[: BELL_LIMIT + 1])
-    visible = permissions.filter_visible(user, rows)
-    return BellSummary(count=min(len(visible), BELL_LIMIT), capped=len(visible) > BELL_LIMIT)
+    return _bell_of(permissions.visible_flags(user, _unread(user)))
+
+
+def _with_bell(user: User, rows: list[Notification]) -> tuple[list[Notification], BellSummary]:
+    """Those of ``rows`` whose targets ``user`` may still see, and the bell's count: the targets of both are
+    judged together (one query per target type of either, so a target is loaded and checked once)."""
+    unread = _unread(user)
+    shown = permissions.visible_flags(user, [(n.target_type_id, n.target_id) for n in rows] + unread)
+    return [n for n, ok in zip(rows, shown, strict=False) if ok], _bell_of(shown[len(rows) :])
 
 
 def _bell_key(user_id: int, session_key: str | None) -> str:
     return f"notifications:bell:{user_id}:{session_key or '-'}"
 
 
-def bell_summary_refresh(user: User, session_key: str | None = None) -> BellSummary:
-    """Count now and remember it for the header of this person's next pages (this session)."""
-    summary = bell_summary(user)
+def bell_remember(user: User, session_key: str | None, summary: BellSummary) -> BellSummary:
+    """Remember a fresh count for the header of this person's next pages (this session)."""
     cache.set(
         _bell_key(user.pk, session_key), (summary.count, summary.capped), settings.NOTIFICATION_BELL_CACHE_SECONDS
     )
     return summary
+
+
+def bell_summary_refresh(user: User, session_key: str | None = None) -> BellSummary:
+    """Count now and remember it for the header of this person's next pages (this session)."""
+    return bell_remember(user, session_key, bell_summary(user))
 
 
 def bell_summary_cached(user: User, session_key: str | None = None) -> BellSummary:
@@ -82,23 +114,101 @@ def bell_summary_cached(user: User, session_key: str | None = None) -> BellSumma
     return bell_summary_refresh(user, session_key)
 
 
-def latest_notifications(user: User, *, limit: int = DROPDOWN_SIZE) -> list[Notification]:
+def _latest(recipient_id: int) -> QuerySet[Notification]:
+    own = permissions.own_notifications(Notification.objects.all(), recipient_id)
+    return _with_people(own).order_by("-updated_at")[: DROPDOWN_SIZE * 2]
+
+
+def _latest_rows(user: User) -> list[Notification]:
+    return prepared_objects("notifications:latest", _latest, user.pk) if _signed_in(user) else []
+
+
+def latest_notifications(user: User) -> list[Notification]:
     """The newest visible notifications for the dropdown (unread first is not forced: newest first)."""
-    rows = list(_with_people(_base(user)).order_by("-updated_at")[: limit * 2])
-    return permissions.filter_visible(user, rows)[:limit]
+    return permissions.filter_visible(user, _latest_rows(user))[:DROPDOWN_SIZE]
+
+
+def latest_with_bell(user: User) -> tuple[list[Notification], BellSummary]:
+    """``latest_notifications`` and a fresh ``bell_summary``, their targets judged together: the dropdown's
+    queries (SQL compiled once per thread, portal.prepared) and one per target type."""
+    shown, bell = _with_bell(user, _latest_rows(user))
+    return shown[:DROPDOWN_SIZE], bell
+
+
+def _listed(recipient_id: int, show: str, event: str | None) -> QuerySet[Notification]:
+    """The list's notifications (``event`` None: every kind), newest first."""
+    qs = permissions.own_notifications(Notification.objects.all(), recipient_id).order_by("-updated_at", "-id")
+    if show == "unread":
+        qs = qs.filter(read_at__isnull=True)
+    if event is not None:
+        qs = qs.filter(event=event)
+    return qs
+
+
+def _asks_first_page(page: int | str) -> bool:
+    """Whether ``Paginator.get_page(page)`` gives the first page whatever the count (1, or not a number)."""
+    try:
+        return Paginator([None], 1).validate_number(page) == 1
+    except PageNotAnInteger:
+        return True
+    except EmptyPage:  # 0, negative or past the first page: depends on the count
+        return False
+
+
+def _page_rows(user: User, show: str, event: str, page: int | str) -> tuple[list[Notification], Page]:
+    """The rows of one page of the list, before visibility, and an empty Page of the right number, SQL compiled
+    once per thread (portal.prepared) for each filter and the first pages. The first page is one query (its
+    rows with their actors and the count beside them); another page counts first, then reads its rows."""
+    if not _signed_in(user):
+        return [], Page([], 1, Paginator([], LIST_PAGE_SIZE))
+    show = "unread" if show == "unread" else "all"
+    args = (user.pk, event) if event else (user.pk,)
+    key = f"notifications:list:{show}:{bool(event)}"
+
+    def count(recipient_id: int, *kind: str) -> QuerySet:
+        listed = _listed(recipient_id, show, kind[0] if kind else None).order_by()
+        return listed.values_list(Func(template="COUNT(*)", output_field=IntegerField()))
+
+    def rows(first: int, recipient_id: int, *kind: str) -> QuerySet[Notification]:
+        listed = _with_people(_listed(recipient_id, show, kind[0] if kind else None))
+        return listed[first : first + LIST_PAGE_SIZE]
+
+    if _asks_first_page(page):
+
+        def first_rows(recipient_id: int, *kind: str) -> QuerySet[Notification]:
+            total = Subquery(count(recipient_id, *kind))
+            return rows(0, recipient_id, *kind).annotate(listed_total=total)
+
+        found = prepared_objects(f"{key}:first", first_rows, *args)
+        total = found[0].listed_total if found else 0
+        return found, Page([], 1, Paginator(range(total), LIST_PAGE_SIZE))
+
+    (total,) = prepared(f"{key}:count", count, *args)[0]
+    paginator = Paginator(range(total), LIST_PAGE_SIZE)
+    number = paginator.get_page(page).number
+    first = (number - 1) * LIST_PAGE_SIZE
+    if number <= 3:  # LIMIT and OFFSET are part of the SQL text: keep plans for the pages people read
+        found = prepared_objects(f"{key}:rows:{number}", partial(rows, first), *args)
+    else:
+        found = list(rows(first, *args))
+    return found, Page([], number, paginator)
 
 
 def notification_page(user: User, *, show: str = "all", event: str = "", page: int | str = 1) -> Page:
     """One page of the full list, filtered by unread/all and event type; hidden targets left out."""
-    qs = _with_people(_base(user)).order_by("-updated_at", "-id")
-    if show == "unread":
-        qs = qs.filter(read_at__isnull=True)
-    if event:
-        qs = qs.filter(event=event)
-    paginator = Paginator(qs, LIST_PAGE_SIZE)
-    page_obj = paginator.get_page(page)
-    page_obj.object_list = permissions.filter_visible(user, page_obj.object_list)
+    rows, page_obj = _page_rows(user, show, event, page)
+    page_obj.object_list = permissions.filter_visible(user, rows)
     return page_obj
+
+
+def notification_page_with_bell(
+    user: User, *, show: str = "all", event: str = "", page: int | str = 1
+) -> tuple[Page, BellSummary]:
+    """``notification_page`` and a fresh ``bell_summary``, their targets judged together: the count, the
+    page, the unread (each compiled once per thread) and one query per target type of either."""
+    rows, page_obj = _page_rows(user, show, event, page)
+    page_obj.object_list, bell = _with_bell(user, rows)
+    return page_obj, bell
 
 
 def notification_for(user: User, pk: int) -> Notification | None:

@@ -43,9 +43,12 @@ def _signed_in_or_quiet(view):
     return wrapper
 
 
-def _bell(request: HttpRequest) -> sel.BellSummary:
-    """A fresh count (the bell's own requests and these pages), remembered for the header."""
-    return sel.bell_summary_refresh(request.user, request.session.session_key)
+def _bell(request: HttpRequest, counted: sel.BellSummary | None = None) -> sel.BellSummary:
+    """A fresh count (the bell's own requests and these pages), remembered for the header; ``counted``: one the
+    page's selector counted with its own rows."""
+    if counted is None:
+        return sel.bell_summary_refresh(request.user, request.session.session_key)
+    return sel.bell_remember(request.user, request.session.session_key, counted)
 
 
 def _back(request: HttpRequest) -> str:
@@ -64,10 +67,11 @@ def bell(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dropdown(request: HttpRequest) -> HttpResponse:
     """The latest notifications, loaded into the bell's panel when it opens."""
+    notifications, bell = sel.latest_with_bell(request.user)
     return render(
         request,
         "portal/notifications/partials/dropdown.html",
-        {"notifications": sel.latest_notifications(request.user), "bell": _bell(request)},
+        {"notifications": notifications, "bell": _bell(request, bell)},
     )
 
 
@@ -78,7 +82,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     show = show if show in ("all", "unread") else "all"
     event = request.GET.get("event", "")
     event = event if event in Event.values else ""
-    page = sel.notification_page(request.user, show=show, event=event, page=request.GET.get("page", 1))
+    page, bell = sel.notification_page_with_bell(request.user, show=show, event=event, page=request.GET.get("page", 1))
     return render(
         request,
         "portal/notifications/list.html",
@@ -87,8 +91,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
             "notifications": page.object_list,
             "show": show,
             "event": event,
-            "events": Event.choices,
-            "bell": _bell(request),
+            "bell": _bell(request, bell),
         },
     )
 
@@ -129,13 +132,14 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     marked = svc.notifications_mark_all_read(user=request.user)
-    bell = _bell(request)
     if request.htmx:
+        notifications, bell = sel.latest_with_bell(request.user)
         return render(
             request,
             "portal/notifications/partials/dropdown.html",
-            {"notifications": sel.latest_notifications(request.user), "bell": bell},
+            {"notifications": notifications, "bell": _bell(request, bell)},
         )
+    _bell(request)
     if marked:
         messages.success(request, f"Marked {marked} notification{'s' if marked != 1 else ''} as read.")
     return redirect(_back(request))

@@ -1,10 +1,26 @@
-"""The notification bell in the header: ``{% load notification_tags %}{% notification_bell %}``."""
+"""The notification bell in the header (``{% notification_bell %}``) and the strings each row of the list and the
+dropdown shows, computed without a URL reversal or template filters per row (issue 13)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
 
 from django import template
+from django.template.defaultfilters import date as date_filter
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
+from portal.notifications import Event
 from portal.notifications.selectors import bell_summary_cached
+from portal.templatetags.isodates import iso
 
 register = template.Library()
+
+_MARK = 987654321987  # reversed once per process, then each notification's pk is put in its place
 
 
 @register.inclusion_tag("portal/notifications/partials/bell.html", takes_context=True)
@@ -17,3 +33,61 @@ def notification_bell(context):
     session = getattr(request, "session", None)
     bell = context.get("bell") or bell_summary_cached(user, getattr(session, "session_key", None))
     return {"show": True, "bell": bell, "request": request}
+
+
+@lru_cache(maxsize=8)
+def _prefixes(name: str, script_prefix: str, urlconf: str | None) -> tuple[str, str]:
+    prefix, _, suffix = reverse(name, args=[_MARK]).partition(str(_MARK))
+    return prefix, suffix
+
+
+def _link(name: str, pk: int) -> str:
+    """``reverse(name, args=[pk])`` from the pattern reversed once per process, URLconf and script prefix."""
+    prefix, suffix = _prefixes(name, get_script_prefix(), get_urlconf())
+    return f"{prefix}{int(pk)}{suffix}"
+
+
+@register.filter
+def notification_open_url(pk: int) -> str:
+    """``{% url 'notifications:open' pk %}``."""
+    return _link("notifications:open", pk)
+
+
+@register.filter
+def notification_mark_read_url(pk: int) -> str:
+    """``{% url 'notifications:mark-read' pk %}``."""
+    return _link("notifications:mark-read", pk)
+
+
+@register.filter
+def notification_time(moment: datetime) -> SafeString:
+    """The row's ``<time>``: ISO datetime, full date as its title, short date shown (the active zone and
+    language), formatted once per moment."""
+    return _time(moment, get_language(), timezone.get_current_timezone_name())
+
+
+@lru_cache(maxsize=4096)
+def _time(moment: datetime, language: str | None, zone: str) -> SafeString:
+    """Both in the key: a reader in another zone or language never gets another's string."""
+    local = timezone.localtime(moment)
+    return format_html(
+        '<time datetime="{}" data-relative title="{}">{}</time>',
+        iso(moment),
+        date_filter(local, "j F Y, H:i"),
+        date_filter(local, "j M, H:i"),
+    )
+
+
+@register.simple_tag
+def notification_event_options(selected: str) -> SafeString:
+    """The list filter's ``<option>`` per kind of event, ``selected`` marked: built once per process and choice."""
+    return _event_options(selected)
+
+
+@lru_cache(maxsize=64)
+def _event_options(selected: str) -> SafeString:
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if value == selected else "", label) for value, label in Event.choices),
+    )
