@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -66,6 +67,15 @@ TOPIC_COUNTS = {
     "unanswered": Count("id", filter=Q(seconds__isnull=True)),
     "unanswered_authors": Count("author_id", distinct=True, filter=Q(seconds__isnull=True)),
 }
+_TOPIC_SQL = {  # TOPIC_COUNTS in the SQL of topic_figures' one statement
+    "started": "COUNT(id)",
+    "authors": "COUNT(DISTINCT author_id)",
+    "answered": "COUNT(seconds)",
+    "responders": "COUNT(DISTINCT responder_id)",
+    "unanswered": "COUNT(id) FILTER (WHERE seconds IS NULL)",
+    "unanswered_authors": "COUNT(DISTINCT author_id) FILTER (WHERE seconds IS NULL)",
+}
+EMPTY_TOPICS = {**dict.fromkeys(TOPIC_COUNTS, 0), "median": None, "p90": None}
 
 
 def topic_stats(scope: Scope, *, first: date | None = None, by_week: bool = False) -> dict:
@@ -98,6 +108,69 @@ def topic_stats(scope: Scope, *, first: date | None = None, by_week: bool = Fals
         for key in ("median", "p90"):
             row[key] = row[key] / 3600 if row[key] is not None else None
     return stats if by_week else stats[None]
+
+
+@dataclass(frozen=True)
+class TopicFigures:
+    """The topic figures of one selection and range: ``weeks``, {Monday: stats} over the whole weeks overlapping
+    the range (the responsiveness panel), ``whole``, the stats of the range itself (the headline), and
+    ``unanswered_weekly``, per week of the range the authors of its topics nobody has answered."""
+
+    weeks: dict[date, dict]
+    whole: dict
+    unanswered_weekly: list[int]
+
+
+def topic_figures(scope: Scope) -> TopicFigures:
+    """``TopicFigures`` of ``scope``, read once per request (the panel and the headline share them).
+
+    The range of a dashboard starts on a Monday (``metrics.forms.whole_weeks``): then the range is the
+    union of its weeks, and on PostgreSQL one statement grouped by ``ROLLUP(week)`` gives the weeks and the
+    whole range from one read and one sort of the range's topics (each week's rows, then all of them, feed
+    the same aggregates, exact as before). Any other range, and SQLite, take the statements one by one.
+    """
+
+    def read() -> TopicFigures:
+        if scope.start != scope.first_week or connection.vendor != "postgresql":
+            return TopicFigures(
+                topic_stats(scope, first=scope.first_week, by_week=True),
+                topic_stats(scope),
+                list(
+                    scope.dims(Topic.objects.filter(created_on__range=(scope.start, scope.end), seconds__isnull=True))
+                    .values("week")
+                    .annotate(n=Count("author_id", distinct=True))
+                    .order_by()
+                    .values_list("n", flat=True)
+                ),
+            )
+        qs = scope.dims(Topic.objects.filter(created_on__range=(scope.start, scope.end)))
+        where, params = qs.query.get_compiler(qs.db).compile(qs.query.where)
+        stats: dict[date, dict] = {}
+        whole = dict(EMPTY_TOPICS)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT week, {", ".join(_TOPIC_SQL.values())},
+                       PERCENTILE_CONT(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY seconds)
+                FROM {Topic._meta.db_table} WHERE {where} GROUP BY ROLLUP (week)
+                """,  # noqa: S608 (table name from the model, the filter compiled by Django with its params)
+                params,
+            )
+            for week, *counts, percentiles in cursor.fetchall():
+                median, p90 = percentiles or (None, None)
+                found = {
+                    **dict(zip(_TOPIC_SQL, counts, strict=True)),
+                    "median": median / 3600 if median is not None else None,
+                    "p90": p90 / 3600 if p90 is not None else None,
+                }
+                if week is None:  # ROLLUP's row of the whole range (one, even with no topic)
+                    whole = found
+                else:
+                    stats[week] = found
+        return TopicFigures(stats, whole, [row["unanswered_authors"] for row in stats.values()])
+
+    key = ("topic-figures", scope.cohort_ids, scope.level, scope.department, scope.start, scope.end)
+    return read() if scope.plan is None else scope.plan.memo(key, read)
 
 
 def topic_rows(scope: Scope, first: date) -> list[tuple]:
@@ -162,11 +235,8 @@ def _topic_siblings(scope: Scope) -> dict[date, dict[str, dict]]:
     return out
 
 
-EMPTY_TOPICS = {**dict.fromkeys(TOPIC_COUNTS, 0), "median": None, "p90": None}
-
-
 def responsiveness(scope: Scope) -> Panel:
-    per_week = topic_stats(scope, first=scope.first_week, by_week=True)
+    per_week = topic_figures(scope).weeks
     k = scope.k
     siblings = _topic_siblings(scope)
     rows = []
