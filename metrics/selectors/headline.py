@@ -12,7 +12,7 @@ from ..models import MemberStatus, TopicPersonKind
 from . import figures as f
 from . import people_weeks
 from .adoption import regular_by_group, regular_contributors
-from .engagement import topic_figures, topic_people
+from .engagement import range_topics, topic_people
 from .figures import Cell, Panel, Series
 from .scope import Scope
 
@@ -67,8 +67,7 @@ def period_figures(scope: Scope) -> list[Headline]:
     new = len(firsts)
     new_weekly = Counter(day - timedelta(days=day.weekday()) for day in firsts.values())
     # Read now, not when a cell needs it: the page then makes the same queries whatever the figures.
-    found = topic_figures(scope)
-    topics, unanswered_weekly = found.whole, found.unanswered_weekly
+    topics, unanswered_weekly = range_topics(scope)
     regular = len(regular_contributors(scope))
     active = agg["n_active"]
     siblings = _sibling_figures(scope, people)
