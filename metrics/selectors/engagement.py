@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection
-from django.db.models import Aggregate, Count, FloatField, Max, Q, Sum
+from django.db.models import Aggregate, Count, FloatField, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncWeek
 
 from .. import disclosure
@@ -66,6 +69,15 @@ TOPIC_COUNTS = {
     "unanswered": Count("id", filter=Q(seconds__isnull=True)),
     "unanswered_authors": Count("author_id", distinct=True, filter=Q(seconds__isnull=True)),
 }
+_TOPIC_SQL = {  # TOPIC_COUNTS in the SQL of topic_figures' one statement
+    "started": "COUNT(id)",
+    "authors": "COUNT(DISTINCT author_id)",
+    "answered": "COUNT(seconds)",
+    "responders": "COUNT(DISTINCT responder_id)",
+    "unanswered": "COUNT(id) FILTER (WHERE seconds IS NULL)",
+    "unanswered_authors": "COUNT(DISTINCT author_id) FILTER (WHERE seconds IS NULL)",
+}
+EMPTY_TOPICS = {**dict.fromkeys(TOPIC_COUNTS, 0), "median": None, "p90": None}
 
 
 def topic_stats(scope: Scope, *, first: date | None = None, by_week: bool = False) -> dict:
@@ -98,6 +110,82 @@ def topic_stats(scope: Scope, *, first: date | None = None, by_week: bool = Fals
         for key in ("median", "p90"):
             row[key] = row[key] / 3600 if row[key] is not None else None
     return stats if by_week else stats[None]
+
+
+@dataclass(frozen=True)
+class TopicFigures:
+    """The topic figures of one selection and range: ``weeks``, {Monday: stats} over the whole weeks overlapping
+    the range (the responsiveness panel), ``whole``, the stats of the range itself (the headline), and
+    ``unanswered_weekly``, per week of the range the authors of its topics nobody has answered."""
+
+    weeks: dict[date, dict]
+    whole: dict
+    unanswered_weekly: list[int]
+
+
+def topic_figures(scope: Scope) -> TopicFigures:
+    """``TopicFigures`` of ``scope``, read once per request (the panel and the headline share them).
+
+    The range of a dashboard starts on a Monday (``metrics.forms.whole_weeks``): then the range is the
+    union of its weeks, and on PostgreSQL one statement grouped by ``ROLLUP(week)`` gives the weeks and the
+    whole range from one read and one sort of the range's topics (each week's rows, then all of them, feed
+    the same aggregates, exact as before). Any other range, and SQLite, take the statements one by one.
+    """
+
+    def read() -> TopicFigures:
+        if scope.start != scope.first_week or connection.vendor != "postgresql":
+            return TopicFigures(topic_stats(scope, first=scope.first_week, by_week=True), *_range_topics(scope))
+        qs = scope.dims(Topic.objects.filter(created_on__range=(scope.start, scope.end)))
+        where, params = qs.query.get_compiler(qs.db).compile(qs.query.where)
+        stats: dict[date, dict] = {}
+        whole = dict(EMPTY_TOPICS)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT week, {", ".join(_TOPIC_SQL.values())},
+                       PERCENTILE_CONT(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY seconds)
+                FROM {Topic._meta.db_table} WHERE {where} GROUP BY ROLLUP (week)
+                """,  # noqa: S608 (table name from the model, the filter compiled by Django with its params)
+                params,
+            )
+            for week, *counts, percentiles in cursor.fetchall():
+                median, p90 = percentiles or (None, None)
+                found = {
+                    **dict(zip(_TOPIC_SQL, counts, strict=True)),
+                    "median": median / 3600 if median is not None else None,
+                    "p90": p90 / 3600 if p90 is not None else None,
+                }
+                if week is None:  # ROLLUP's row of the whole range (one, even with no topic)
+                    whole = found
+                else:
+                    stats[week] = found
+        return TopicFigures(stats, whole, [row["unanswered_authors"] for row in stats.values()])
+
+    if scope.plan is None:
+        return read()
+    key = (scope.cohort_ids, scope.level, scope.department, scope.start, scope.end)
+    found = scope.plan.memo(("topic-figures", *key), read)
+    scope.plan.memo(("topic-range", *key), lambda: (found.whole, found.unanswered_weekly))
+    return found
+
+
+def _range_topics(scope: Scope) -> tuple[dict, list[int]]:
+    """The range's topic stats, and per week the authors of its unanswered topics: two statements."""
+    unanswered = scope.dims(Topic.objects.filter(created_on__range=(scope.start, scope.end), seconds__isnull=True))
+    return topic_stats(scope), list(
+        unanswered.values("week").annotate(n=Count("author_id", distinct=True)).order_by().values_list("n", flat=True)
+    )
+
+
+def range_topics(scope: Scope) -> tuple[dict, list[int]]:
+    """The headline's topic figures (``TopicFigures.whole`` and ``unanswered_weekly``): from ``topic_figures``
+    when the request read them (the dashboard builds its responsiveness panel before the headline), else
+    read alone (the before/after comparison shows no weeks: two statements without the weeks' aggregates,
+    cheaper than the one that computes them)."""
+    if scope.plan is None:
+        return _range_topics(scope)
+    key = (scope.cohort_ids, scope.level, scope.department, scope.start, scope.end)
+    return scope.plan.memo(("topic-range", *key), lambda: _range_topics(scope))
 
 
 def topic_rows(scope: Scope, first: date) -> list[tuple]:
@@ -138,11 +226,30 @@ def topic_people(scope: Scope, first: date) -> dict[tuple, set]:
         if weeks is not None:
             days = Q(day__isnull=True, week__range=weeks) | (days & ~Q(week__range=weeks))
         rows = scope.everyone(TopicPeople.objects.filter(days, week__range=(week_of(first), week_of(scope.end))))
-        for week, kind, people, cohort, level, department in rows.values_list("week", "kind", "people", *f.GROUP):
+        for week, kind, people, cohort, level, department in _at_once(rows, "week", "kind", "people", *f.GROUP):
             found[(week, kind, (cohort, level, department or ""))].update(people)
         return found
 
     return read() if scope.plan is None else scope.plan.memo(("topic-people", first, scope.end), read)
+
+
+def _at_once(qs: QuerySet, *fields: str) -> Iterable[tuple]:
+    """``qs.values_list(*fields)`` of TopicPeople: on PostgreSQL as one JSON document, parsed in one call
+    rather than one ``people`` array per row (most of the read's Python time); weeks come back as dates."""
+    rows = qs.values_list(*fields)
+    if connection.vendor != "postgresql":
+        return rows
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # Field names from the caller, the query compiled by Django with its params:
+        cursor.execute(f"SELECT json_agg(json_build_array({', '.join(fields)})) FROM ({sql}) AS t", params)  # noqa: S608
+        found = cursor.fetchone()[0] or []
+    if isinstance(found, str):
+        found = json.loads(found)
+    mondays: dict[str, date] = {}
+    for row in found:
+        row[0] = mondays.get(row[0]) or mondays.setdefault(row[0], date.fromisoformat(row[0]))
+    return found
 
 
 TOPIC_SETS = {
@@ -162,11 +269,8 @@ def _topic_siblings(scope: Scope) -> dict[date, dict[str, dict]]:
     return out
 
 
-EMPTY_TOPICS = {**dict.fromkeys(TOPIC_COUNTS, 0), "median": None, "p90": None}
-
-
 def responsiveness(scope: Scope) -> Panel:
-    per_week = topic_stats(scope, first=scope.first_week, by_week=True)
+    per_week = topic_figures(scope).weeks
     k = scope.k
     siblings = _topic_siblings(scope)
     rows = []

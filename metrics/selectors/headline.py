@@ -9,11 +9,10 @@ from datetime import date, timedelta
 from django.db.models import Count, Q, Sum
 
 from ..models import MemberStatus, TopicPersonKind
-from ..models import TopicResponse as Topic
 from . import figures as f
 from . import people_weeks
 from .adoption import regular_by_group, regular_contributors
-from .engagement import topic_people, topic_stats
+from .engagement import range_topics, topic_people
 from .figures import Cell, Panel, Series
 from .scope import Scope
 
@@ -67,15 +66,8 @@ def period_figures(scope: Scope) -> list[Headline]:
         firsts[actor_id] = min(day, firsts.get(actor_id, day))
     new = len(firsts)
     new_weekly = Counter(day - timedelta(days=day.weekday()) for day in firsts.values())
-    topics = topic_stats(scope)
     # Read now, not when a cell needs it: the page then makes the same queries whatever the figures.
-    unanswered_weekly = list(
-        scope.dims(Topic.objects.filter(created_on__range=(scope.start, scope.end), seconds__isnull=True))
-        .values("week")
-        .annotate(n=Count("author_id", distinct=True))
-        .order_by()
-        .values_list("n", flat=True)
-    )
+    topics, unanswered_weekly = range_topics(scope)
     regular = len(regular_contributors(scope))
     active = agg["n_active"]
     siblings = _sibling_figures(scope, people)

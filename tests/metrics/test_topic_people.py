@@ -22,6 +22,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from metrics import disclosure
 from metrics.models import TOPIC_PEOPLE_KEPT, Activity, TopicPeople, TopicResponse
@@ -303,3 +304,39 @@ def test_percentiles_equal_the_python_ones_on_edge_cases():
     assert whole["median"] == pytest.approx(engagement.percentile(every, 50))
     assert whole["p90"] == pytest.approx(engagement.percentile(every, 90))
     assert engagement.percentile([3600.0, 7200.0], 50) == 5400.0  # even count: halfway, as numpy's default
+
+
+@pytest.mark.django_db
+def test_topic_figures_equal_the_figures_read_one_by_one():
+    """The responsiveness panel's weeks, the headline's range and its unanswered authors per week come from
+    one statement over the range's topics on PostgreSQL (the dashboard's ranges start on a Monday), and
+    equal the figures read one by one: for a range of several weeks, a range starting mid-week (no form
+    offers one; read one by one), and a range with no topic (zeros and no percentile)."""
+    cohort = CohortFactory()
+    people = [member_of(cohort, profile__management_level=2) for _ in range(5)]
+    monday = datetime(2026, 3, 2, 9, tzinfo=LONDON)
+    weeks = [[3600, None, 60], [None, None, 7200, 10], [600, 600, 9000], [None]]
+    topic = 0
+    for w, times in enumerate(weeks):
+        for i, seconds in enumerate(times):
+            topic += 1
+            _topic(people[(w + i) % 5], topic, monday + timedelta(days=7 * w + i, hours=i), seconds, people[i % 2])
+    rollup_run()
+    for start, end, statements in (
+        (date(2026, 3, 2), date(2026, 3, 29), 1),
+        (date(2026, 3, 4), date(2026, 3, 29), 3),
+        (date(2026, 5, 4), date(2026, 5, 10), 1),
+    ):
+        scope = Scope(cohort_ids=None, start=start, end=end)
+        with CaptureQueriesContext(connection) as ctx:
+            found = engagement.topic_figures(scope)
+        if connection.vendor == "postgresql":
+            assert len(ctx.captured_queries) == statements
+        assert found.weeks == engagement.topic_stats(scope, first=scope.first_week, by_week=True)
+        assert found.whole == engagement.topic_stats(scope)
+        unanswered = defaultdict(set)
+        for t in TopicResponse.objects.filter(created_on__range=(start, end), seconds__isnull=True):
+            unanswered[t.week].add(t.author_id)
+        assert sorted(n for n in found.unanswered_weekly if n) == sorted(len(a) for a in unanswered.values())
+    assert found.weeks == {}
+    assert found.whole == {**dict.fromkeys(engagement.TOPIC_COUNTS, 0), "median": None, "p90": None}

@@ -236,6 +236,19 @@ def test_query_count_does_not_grow_with_rollup_rows(client, analyst, cohort, pag
 
 
 @pytest.mark.django_db
+def test_dashboard_reads_the_topics_of_its_range_once(client, analyst, org):
+    """The responsiveness panel and the headline's response times and unanswered topics share one read of
+    the range's topics on PostgreSQL (the statement that grows with the history), not three."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite reads them one by one (no percentile in the database)")
+    client.force_login(analyst)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("metrics:index"))
+    assert b"Median hours to first response" in response.content
+    assert sum("metrics_topicresponse" in q["sql"] for q in ctx.captured_queries) == 1
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("page", list(PAGES))
 def test_no_page_reads_the_activity_log_or_forum_and_blog_tables(client, analyst, org, page):
     client.force_login(analyst)
