@@ -11,15 +11,13 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Func, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.template.defaultfilters import date as date_filter
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from portal.prepared import prepared
-from portal.templatetags.isodates import iso
+from portal.templatetags.isodates import time_html
 
 from .. import permissions
 from ..models import Board, Post, ReadState, Topic
@@ -154,17 +152,9 @@ def _list_urls(script_prefix: str, urlconf: str | None) -> tuple:
     )
 
 
-@lru_cache(maxsize=4096)
 def time_element(moment: datetime, language: str | None, zone: str) -> SafeString:
-    """``forums/partials/time.html`` for ``moment``, in the active time zone and language (both in the key: a
-    reader in another zone never gets another's string); the same moments come back on every request."""
-    local = timezone.localtime(moment)
-    return format_html(
-        '<time datetime="{}" data-relative title="{}">{}</time>',
-        iso(moment),
-        date_filter(local, "j F Y, H:i"),
-        date_filter(local, "j M Y, H:i"),
-    )
+    """``forums/partials/time.html`` for ``moment``, in the active time zone and language (cached)."""
+    return time_html(moment, "j M Y, H:i", language, zone)
 
 
 def topic_rows(rows: list[tuple], *, show_board: bool, mutes: Mutes) -> list[ListRow]:

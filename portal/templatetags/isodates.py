@@ -9,9 +9,13 @@ builtin (settings), so no template needs to load it.
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 from django import template
+from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
@@ -27,3 +31,18 @@ def iso(value: datetime | date | None) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return ""
+
+
+@lru_cache(maxsize=4096)
+def time_html(moment: datetime, shown: str, language: str | None, zone: str) -> SafeString:
+    """``<time>`` for ``moment``: its ``iso`` datetime, the full date as its title and ``shown`` (a date format)
+    as its text, in the active time zone and language. Lists call it for the same moments on every request, so
+    it is cached; the zone and language are in the key, so a reader in another zone or language never gets
+    another's string."""
+    local = timezone.localtime(moment)
+    return format_html(
+        '<time datetime="{}" data-relative title="{}">{}</time>',
+        iso(moment),
+        date_filter(local, "j F Y, H:i"),
+        date_filter(local, shown),
+    )

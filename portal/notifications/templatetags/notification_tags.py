@@ -7,16 +7,15 @@ from datetime import datetime
 from functools import lru_cache
 
 from django import template
-from django.template.defaultfilters import date as date_filter
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from portal.notifications import Event
 from portal.notifications.selectors import bell_summary_cached
-from portal.templatetags.isodates import iso
+from portal.templatetags.isodates import time_html
 
 register = template.Library()
 
@@ -63,19 +62,7 @@ def notification_mark_read_url(pk: int) -> str:
 def notification_time(moment: datetime) -> SafeString:
     """The row's ``<time>``: ISO datetime, full date as its title, short date shown (the active zone and
     language), formatted once per moment."""
-    return _time(moment, get_language(), timezone.get_current_timezone_name())
-
-
-@lru_cache(maxsize=4096)
-def _time(moment: datetime, language: str | None, zone: str) -> SafeString:
-    """Both in the key: a reader in another zone or language never gets another's string."""
-    local = timezone.localtime(moment)
-    return format_html(
-        '<time datetime="{}" data-relative title="{}">{}</time>',
-        iso(moment),
-        date_filter(local, "j F Y, H:i"),
-        date_filter(local, "j M, H:i"),
-    )
+    return time_html(moment, "j M, H:i", get_language(), timezone.get_current_timezone_name())
 
 
 @register.simple_tag
