@@ -123,14 +123,10 @@ def _latest_rows(user: User) -> list[Notification]:
     return prepared_objects("notifications:latest", _latest, user.pk) if _signed_in(user) else []
 
 
-def latest_notifications(user: User) -> list[Notification]:
-    """The newest visible notifications for the dropdown (unread first is not forced: newest first)."""
-    return permissions.filter_visible(user, _latest_rows(user))[:DROPDOWN_SIZE]
-
-
 def latest_with_bell(user: User) -> tuple[list[Notification], BellSummary]:
-    """``latest_notifications`` and a fresh ``bell_summary``, their targets judged together: the dropdown's
-    queries (SQL compiled once per thread, portal.prepared) and one per target type."""
+    """The newest visible notifications for the dropdown (newest first, unread not forced first) and a fresh
+    ``bell_summary``, their targets judged together: the dropdown's queries (SQL compiled once per thread,
+    portal.prepared) and one per target type."""
     shown, bell = _with_bell(user, _latest_rows(user))
     return shown[:DROPDOWN_SIZE], bell
 
@@ -194,18 +190,12 @@ def _page_rows(user: User, show: str, event: str, page: int | str) -> tuple[list
     return found, Page([], number, paginator)
 
 
-def notification_page(user: User, *, show: str = "all", event: str = "", page: int | str = 1) -> Page:
-    """One page of the full list, filtered by unread/all and event type; hidden targets left out."""
-    rows, page_obj = _page_rows(user, show, event, page)
-    page_obj.object_list = permissions.filter_visible(user, rows)
-    return page_obj
-
-
 def notification_page_with_bell(
     user: User, *, show: str = "all", event: str = "", page: int | str = 1
 ) -> tuple[Page, BellSummary]:
-    """``notification_page`` and a fresh ``bell_summary``, their targets judged together: the count, the
-    page, the unread (each compiled once per thread) and one query per target type of either."""
+    """One page of the full list, filtered by unread/all and event type, hidden targets left out, and a fresh
+    ``bell_summary``, their targets judged together: the count, the page, the unread (each compiled once per
+    thread) and one query per target type of either."""
     rows, page_obj = _page_rows(user, show, event, page)
     page_obj.object_list, bell = _with_bell(user, rows)
     return page_obj, bell
