@@ -266,6 +266,10 @@ STATISTICS_TARGET = 25
 # there repeats the swap alone, metrics.rollup.swap.)
 REBUILD_ATTEMPTS = 3
 DEADLOCK = "40P01"
+# A rebuild reads one snapshot (repeatable read): if another run updated the rollup state after that snapshot
+# was taken (it held the lock the rebuild waited for), PostgreSQL refuses the lock and the rebuild starts again.
+SERIALIZATION_FAILURE = "40001"
+RETRIED = (DEADLOCK, SERIALIZATION_FAILURE)
 
 
 def _rebuild() -> RollupResult:
@@ -276,9 +280,9 @@ def _rebuild() -> RollupResult:
         try:
             return _rebuild_once(parallel=parallel)
         except OperationalError as error:
-            if attempt == REBUILD_ATTEMPTS or getattr(error.__cause__, "sqlstate", None) != DEADLOCK:
+            if attempt == REBUILD_ATTEMPTS or getattr(error.__cause__, "sqlstate", None) not in RETRIED:
                 raise
-            log.warning("rollup rebuild deadlocked with a reader (attempt %d); starting again", attempt)
+            log.warning("rollup rebuild met a concurrent transaction (attempt %d); starting again", attempt)
     raise AssertionError("unreachable")
 
 
@@ -286,6 +290,12 @@ def _rebuild_once(*, parallel: bool) -> RollupResult:
     side = _Aside() if parallel else None
     try:
         with transaction.atomic():
+            if parallel:
+                # One snapshot for the whole rebuild: the watermark, the log the day tables count and the ids
+                # found missing are read as of one moment, so an activity that commits meanwhile is a gap the
+                # next run counts, never an id the watermark passes with no day table counting it.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             state = cast(RollupState, _lock_state(wait=True))  # waiting for the lock, so never None
             if side is not None:
                 # Holding the lock, no other rebuild runs: schemas of this prefix are a failed rebuild's.
