@@ -324,6 +324,8 @@ NOTIFICATION_WEEKLY_DIGEST_DAY = env.int("NOTIFICATION_WEEKLY_DIGEST_DAY", defau
 # Retries of one failed send before the sweeper takes over: back-off 1, 2, 4, 8, then every 10 minutes,
 # 55 minutes in all with the default 8 (reliability work: a long SMTP outage never exhausts them early).
 NOTIFICATION_EMAIL_MAX_RETRIES = env.int("NOTIFICATION_EMAIL_MAX_RETRIES", default=8)
+# Seconds before the first retry of a failed send; each later retry waits twice as long, at most 10 minutes.
+NOTIFICATION_EMAIL_RETRY_BACKOFF = env.int("NOTIFICATION_EMAIL_RETRY_BACKOFF", default=60)
 # Seconds Django's SMTP backend waits for the server before giving up (and retrying later).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 # Seconds the header's unread count is remembered between page loads (the bell's poll always counts afresh).

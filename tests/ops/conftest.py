@@ -138,6 +138,8 @@ def stack(django_db_setup, django_db_blocker):
         "OUTBOX_STALE_SECONDS": "5",
         # An immediate e-mail waits 5 s for a burst to share it (production: 60 s).
         "NOTIFICATION_EMAIL_DELAY": "5",
+        # The product's own back-off: a refused send is first retried after 60 s (the suite's settings: 2 s).
+        "NOTIFICATION_EMAIL_RETRY_BACKOFF": "60",
         "XDG_DATA_HOME": str(tmp / "xdg-data"),
         "XDG_CONFIG_HOME": str(tmp / "xdg-config"),
         "PYTHONUNBUFFERED": "1",
