@@ -29,8 +29,8 @@ def email_notification(notification_id: int) -> str:
     bind=True,
     # SMTPException, refused connections and timeouts are all OSErrors: retry those, with back-off.
     autoretry_for=(OSError,),
-    # 1, 2, 4, 8, then every 10 minutes: with 8 retries 55 minutes in all, so a mail server that is down
-    # for half an hour never exhausts them; then the sweeper (every 5 minutes) takes over.
+    # With the default back-off (60 s): 1, 2, 4, 8, then every 10 minutes; with 8 retries 55 minutes in all, so a
+    # mail server that is down for half an hour never exhausts them; then the sweeper (every 5 minutes) takes over.
     retry_backoff=settings.NOTIFICATION_EMAIL_RETRY_BACKOFF,
     retry_backoff_max=600,
     retry_jitter=False,

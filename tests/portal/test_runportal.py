@@ -22,8 +22,8 @@ from tests.conftest import ROOT, wait_for
 # Everything that would point the processes at PostgreSQL/Redis (CI's second run) is dropped:
 # runportal is the embedded profile.
 DROPPED = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER", "EMAIL_URL", "DEBUG")
-# So the PostgreSQL pass would start the very same SQLite processes again: these run in the SQLite pass only
-# (`make test`, CI's first step), which every CI run includes.
+# With those dropped, CI's PostgreSQL pass would start the very same SQLite processes again: these tests run in the
+# SQLite pass only (`make test`, CI's first step, which every CI run includes).
 pytestmark = pytest.mark.skipif(
     bool(os.environ.get("DATABASE_URL")), reason="runportal is the embedded default: run by the SQLite pass"
 )
