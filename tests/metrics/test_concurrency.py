@@ -65,20 +65,27 @@ def test_a_run_while_another_holds_the_lock_is_skipped(leader, cohort):
     assert DailyVerbCount.objects.filter(verb="post_created").exists()
 
 
-def test_an_id_still_in_flight_when_the_watermark_passes_it_is_counted_once_it_commits(leader, cohort):
-    inserted, commit = threading.Event(), threading.Event()
-    yesterday = timezone.now() - timedelta(days=1)
+def slow_post(leader, cohort, created_at):
+    """A post written in a transaction that stays open until ``commit`` is set: its id is taken, not yet visible."""
+    inserted, commit, committed = threading.Event(), threading.Event(), threading.Event()
 
     def slow_writer():
         with transaction.atomic():
-            Activity.objects.create(actor=leader, cohort=cohort, verb="post_created", created_at=yesterday)
+            Activity.objects.create(actor=leader, cohort=cohort, verb="post_created", created_at=created_at)
             inserted.set()
             commit.wait(timeout=20)
+        committed.set()
 
-    ActivityFactory(actor=leader, cohort=cohort, verb="signed_in", created_at=yesterday)
-    rollup_run()  # the watermark is past everything committed so far
     thread, errors = in_thread(slow_writer)
     assert inserted.wait(timeout=10)
+    return thread, errors, commit, committed
+
+
+def test_an_id_still_in_flight_when_the_watermark_passes_it_is_counted_once_it_commits(leader, cohort):
+    yesterday = timezone.now() - timedelta(days=1)
+    ActivityFactory(actor=leader, cohort=cohort, verb="signed_in", created_at=yesterday)
+    rollup_run()  # the watermark is past everything committed so far
+    thread, errors, commit, _ = slow_post(leader, cohort, yesterday)
     ActivityFactory(actor=leader, cohort=cohort, verb="post_created")  # a later id, committed first
     rollup_run()
     assert RollupGap.objects.count() == 1
@@ -99,20 +106,10 @@ def test_an_id_in_flight_that_commits_while_a_rebuild_runs_is_rolled_up_once_by_
 ):
     # A rebuild reads the watermark, then the log, then which ids it saw: an activity committed between those
     # reads must be left to the next run (a gap), not passed over by the watermark with no day counting it.
-    inserted, commit, committed = threading.Event(), threading.Event(), threading.Event()
     yesterday = timezone.now() - timedelta(days=1)
-
-    def slow_writer():
-        with transaction.atomic():
-            Activity.objects.create(actor=leader, cohort=cohort, verb="post_created", created_at=yesterday)
-            inserted.set()
-            commit.wait(timeout=20)
-        committed.set()
-
     ActivityFactory(actor=leader, cohort=cohort, verb="signed_in", created_at=yesterday)
     rollup_run()  # a watermark from an earlier run
-    thread, errors = in_thread(slow_writer)
-    assert inserted.wait(timeout=10)
+    thread, errors, commit, committed = slow_post(leader, cohort, yesterday)
     ActivityFactory(actor=leader, cohort=cohort, verb="post_created", created_at=yesterday)  # a later id, committed
     read_the_log = engine.rebuild_days_in_database
 
