@@ -33,6 +33,27 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 
+# The files whose single tests take from 15 s to two minutes (whole demo seeds, `make run` as processes, every
+# page through the HTML checker and axe, the console and disclosure sweeps, the LRS). They are collected first
+# and pytest-xdist hands tests out one at a time to whichever process is free (`--maxschedchunk=1` in
+# pyproject.toml; by default it gives each process a quarter of its share in one consecutive chunk), so the long
+# tests start first, spread over the processes, and the short ones fill in around them. Collected where they fall,
+# one of them could start last and leave the other processes idle until it ended.
+LONGEST_FIRST = (
+    "tests/portal/test_seed_demo.py",
+    "tests/onboarding/test_demo.py",
+    "tests/portal/test_runportal.py",
+    "tests/a11y/",
+    "tests/forums/test_demo.py",
+    "tests/facilitation/test_console.py",
+    "tests/lms/test_xapi_lrs.py",
+    "tests/metrics/test_disclosure.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))  # a stable sort: the rest keep their order
+
 
 # ---------------------------------------------------------------- people in every role
 @pytest.fixture
