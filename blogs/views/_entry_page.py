@@ -12,6 +12,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from portal.links import url_maker
 from portal.people.models import Profile
 from portal.prepared import prepared
 
@@ -33,7 +34,6 @@ def comments_page(request) -> int:
         return 1
 
 
-_PK_MARK = 987654321987  # reversed once, then each comment's (or person's) pk is put in its place
 _COMMENT_URLS = {
     "author": ("blogs:author",),
     "edit": ("blogs:comment-edit",),
@@ -43,16 +43,11 @@ _COMMENT_URLS = {
 }
 
 
-def _url_maker(name: str, *args):
-    prefix, _, suffix = reverse(name, args=[*args, _PK_MARK]).partition(str(_PK_MARK))
-    return lambda pk: f"{prefix}{pk}{suffix}"
-
-
 @lru_cache(maxsize=8)
 def _url_makers(script_prefix: str, urlconf: str | None) -> dict:
     """The comment links' makers, reversed once per process (per script prefix and URLconf they depend on);
     issue 13: five ``{% url %}`` tags per comment were a large share of the page's CPU."""
-    return {key: _url_maker(*spec) for key, spec in _COMMENT_URLS.items()}
+    return {key: url_maker(*spec) for key, spec in _COMMENT_URLS.items()}
 
 
 @lru_cache(maxsize=4096)

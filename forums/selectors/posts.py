@@ -22,6 +22,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from portal.links import url_maker
 from portal.people.models import ManagementLevel, Profile
 from portal.prepared import prepared
 
@@ -207,14 +208,6 @@ def summarise_reactions(post: Post, user) -> list[ReactionSummary]:
     ]
 
 
-_PK_MARK = 987654321987  # reversed once per page, then each post's pk is put in its place
-
-
-def _url_maker(name: str, *args):
-    prefix, _, suffix = reverse(name, args=[*args, _PK_MARK]).partition(str(_PK_MARK))
-    return lambda pk: f"{prefix}{pk}{suffix}"
-
-
 _POST_URLS = {
     "detail": ("forums:post-detail",),
     "quote": ("forums:post-quote",),
@@ -234,8 +227,8 @@ _POST_URLS = {
 @lru_cache(maxsize=8)
 def _url_makers(script_prefix: str, urlconf: str | None) -> dict:
     """The post links' makers, reversed once per process (per script prefix and URLconf they depend on)."""
-    makers = {key: _url_maker(*spec) for key, spec in _POST_URLS.items()}
-    makers["author"], makers["mute"] = _url_maker("people:profile"), _url_maker("forums:person-mute")
+    makers = {key: url_maker(*spec) for key, spec in _POST_URLS.items()}
+    makers["author"], makers["mute"] = url_maker("people:profile"), url_maker("forums:person-mute")
     return makers
 
 

@@ -11,11 +11,12 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Func, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from portal.links import url_maker
 from portal.prepared import prepared
 from portal.templatetags.isodates import time_html
 
@@ -129,14 +130,6 @@ def _count_values(qs: QuerySet[Topic], *, sort: str, moderator: bool) -> QuerySe
     return qs.order_by().values_list(Func(template="COUNT(*)", output_field=IntegerField()))
 
 
-_TOPIC_MARK = 987654321987  # reversed once per process, then each topic's pk is put in its place
-
-
-def _maker(name: str, mark: Any):
-    prefix, _, suffix = reverse(name, args=[mark]).partition(str(mark))
-    return lambda value: f"{prefix}{value}{suffix}"
-
-
 def list_urls() -> tuple:
     """Makers of a topic's, its first unread post's and a board's link: ``make(pk)`` or ``make(slug)``."""
     return _list_urls(get_script_prefix(), get_urlconf())
@@ -146,9 +139,9 @@ def list_urls() -> tuple:
 def _list_urls(script_prefix: str, urlconf: str | None) -> tuple:
     """The row links' makers (topic, its first unread post, its board), reversed once per process."""
     return (
-        _maker("forums:topic-detail", _TOPIC_MARK),
-        _maker("forums:topic-unread", _TOPIC_MARK),
-        _maker("forums:board-detail", "board-slug-mark-7310"),
+        url_maker("forums:topic-detail"),
+        url_maker("forums:topic-unread"),
+        url_maker("forums:board-detail"),
     )
 
 

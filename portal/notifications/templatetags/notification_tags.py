@@ -3,23 +3,24 @@ dropdown shows, computed without a URL reversal or template filters per row (iss
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from django import template
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from portal.links import url_maker
 from portal.notifications import Event
 from portal.notifications.selectors import bell_summary_cached
 from portal.templatetags.isodates import time_html
 
 register = template.Library()
-
-_MARK = 987654321987  # reversed once per process, then each notification's pk is put in its place
 
 
 @register.inclusion_tag("portal/notifications/partials/bell.html", takes_context=True)
@@ -35,15 +36,13 @@ def notification_bell(context):
 
 
 @lru_cache(maxsize=8)
-def _prefixes(name: str, script_prefix: str, urlconf: str | None) -> tuple[str, str]:
-    prefix, _, suffix = reverse(name, args=[_MARK]).partition(str(_MARK))
-    return prefix, suffix
+def _maker(name: str, script_prefix: str, urlconf: str | None) -> Callable[[Any], str]:
+    return url_maker(name)
 
 
 def _link(name: str, pk: int) -> str:
     """``reverse(name, args=[pk])`` from the pattern reversed once per process, URLconf and script prefix."""
-    prefix, suffix = _prefixes(name, get_script_prefix(), get_urlconf())
-    return f"{prefix}{int(pk)}{suffix}"
+    return _maker(name, get_script_prefix(), get_urlconf())(int(pk))
 
 
 @register.filter
