@@ -154,8 +154,9 @@ def stack(django_db_setup, django_db_blocker):
     for i, port in enumerate(s.web_ports):
         s.start(
             f"web{i}",
-            [str(BIN / "gunicorn"), "portal.wsgi", "--bind", f"127.0.0.1:{port}", "--worker-class", "gthread",
-             "--workers", "1", "--threads", "4", "--timeout", "30", "--no-control-socket"],
+            [str(BIN / "gunicorn"), "portal.wsgi", "--config", "python:portal.gunicorn_conf",
+             "--bind", f"127.0.0.1:{port}", "--worker-class", "gthread", "--workers", "1",
+             "--threads", "4", "--timeout", "30", "--no-control-socket"],
             port=port,
         )  # fmt: skip
     s.start("worker", [*celery_worker_command("-Q", "celery")])
