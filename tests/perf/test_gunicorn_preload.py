@@ -6,7 +6,6 @@ read from /proc: most of what it maps is shared with the master rather than its 
 """
 
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -17,29 +16,10 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.conftest import ROOT, database_url
+from tests.conftest import ROOT, _free_port, database_url, descendants
 from tests.factories import TopicFactory, reply_to
 
 BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
 
 
 def memory(pid: int) -> dict[str, float]:
@@ -60,7 +40,7 @@ def test_workers_share_the_preloaded_application_and_serve_on_their_own_connecti
         reply_to(topic, leader)
         topic.refresh_from_db()
     client.force_login(leader)
-    port = free_port()
+    port = _free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.test",
@@ -85,7 +65,7 @@ def test_workers_share_the_preloaded_application_and_serve_on_their_own_connecti
         while True:
             try:
                 get()
-                if len(children(server.pid)) == 2:
+                if len(descendants(server.pid)) == 2:
                     break
             except OSError:
                 pass
@@ -109,7 +89,7 @@ def test_workers_share_the_preloaded_application_and_serve_on_their_own_connecti
         assert all("Preloaded workers, one topic" in body for _, body in answers)
 
         master = memory(server.pid)
-        workers = [memory(pid) for pid in children(server.pid)]
+        workers = [memory(pid) for pid in descendants(server.pid)]
         assert len(workers) == 2
         # The application was imported by the master, not by each worker.
         assert master["Rss"] > 50, master

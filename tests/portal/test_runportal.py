@@ -6,7 +6,6 @@ import http.cookiejar
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, wait_for
+from tests.conftest import ROOT, _free_port, descendants, wait_for
 
 # Everything that would point the processes at PostgreSQL/Redis (CI's second run) is dropped:
 # runportal is the embedded profile.
@@ -38,33 +37,6 @@ user = user_create(email="fay@keystone.example", password="a-long-test-password"
 membership_add(user=user, cohort=cohort, kind=Membership.Kind.FACILITATOR)
 demo_totp_activate(user=user)
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def descendants(pid: int) -> set[int]:
-    """Every live process below ``pid`` (Linux /proc)."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()
-        if fields[0] != "Z":  # a zombie has exited
-            children.setdefault(int(fields[1]), []).append(int(entry))
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
 
 
 def alive(pid: int) -> bool:
@@ -135,7 +107,7 @@ def test_runportal_serves_runs_jobs_from_beat_and_web_and_stops_everything_on_ct
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "shell", "-c", SETUP], cwd=ROOT, env=env, check=True, timeout=120)
 
-    port = free_port()
+    port = _free_port()
     log = tmp_path / "runportal.log"
     proc = subprocess.Popen(
         [*manage, "runportal", "--addr", f"127.0.0.1:{port}", "--jobs-log-level", "info"],
@@ -219,7 +191,7 @@ def test_make_run_serves_at_once_while_the_demo_is_seeded_then_prints_the_sign_i
 
     env = migrated_embedded_env(tmp_path)
     manage = [sys.executable, "manage.py"]
-    port = free_port()
+    port = _free_port()
     log = tmp_path / "runportal.log"
     proc = subprocess.Popen(
         [*manage, "runportal", "--seed-demo", "--addr", f"127.0.0.1:{port}"],
