@@ -33,7 +33,7 @@ def memory(pid: int) -> dict[str, float]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_workers_share_the_preloaded_application_and_serve_on_their_own_connections(client, leader, settings):
+def test_workers_share_the_preloaded_application_and_serve_on_their_own_connections(client, leader, settings, tmp_path):
     settings.SECRET_KEY = "k" * 60  # the server's: the session cookie is signed with it
     topic = TopicFactory(author=leader, title="Preloaded workers, one topic")
     for _ in range(5):
@@ -51,7 +51,8 @@ def test_workers_share_the_preloaded_application_and_serve_on_their_own_connecti
     }
     cmd = [str(BIN / "gunicorn"), "portal.wsgi", "--config", "python:portal.gunicorn_conf", "--workers", "2"]
     cmd += ["--worker-class", "sync", "--bind", f"127.0.0.1:{port}", "--no-control-socket", "--log-level", "warning"]
-    server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    log = tmp_path / "gunicorn.log"  # a file, not a pipe nobody reads until the end
+    server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log.open("w"))
     url = f"http://127.0.0.1:{port}{topic.get_absolute_url()}"
     cookie = f"sessionid={client.cookies['sessionid'].value}"
 
@@ -69,7 +70,7 @@ def test_workers_share_the_preloaded_application_and_serve_on_their_own_connecti
                     break
             except OSError:
                 pass
-            assert server.poll() is None, server.communicate()[1][-3000:]
+            assert server.poll() is None, log.read_text()[-3000:]
             assert time.monotonic() < deadline, "gunicorn did not start"
             time.sleep(0.3)
 
@@ -95,7 +96,7 @@ def test_workers_share_the_preloaded_application_and_serve_on_their_own_connecti
         assert master["Rss"] > 50, master
         for worker in workers:
             # Written pages still shared with the master (the Python objects of the preloaded application; a
-            # worker that imported it itself shares ≈ 3 MB of them, one without gc.freeze ≈ 15 MB).
+            # worker that imported it itself shares ≈ 3 MB of them, one preloaded without gc.freeze 15 to 18 MB).
             assert worker["Shared_Dirty"] > 20, worker
             # So one more worker costs much less than a whole application (without the config: ≈ 0.75).
             assert worker["Private"] < 0.65 * worker["Rss"], worker
