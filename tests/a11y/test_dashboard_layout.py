@@ -40,15 +40,9 @@ CLASHES = """() => {
 }"""
 
 
-def _sign_in(page, client, live_server, user):
-    client.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-
-
-def test_dashboard_filters_never_overlap_at_any_width(world, client, live_server, page):
-    _sign_in(page, client, live_server, world.users["analyst"])
+@pytest.mark.django_db(transaction=True)
+def test_dashboard_filters_never_overlap_at_any_width(page, live_server, login, analyst):
+    login(page, analyst)
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         for path in PAGES:
