@@ -147,6 +147,9 @@ class DraftForm(forms.Form):
     title = forms.CharField(max_length=500, required=False)
     kind = forms.CharField(max_length=16, required=False)
     body = forms.CharField(required=False, strip=False)
+    # forums.js: which composer on which page load, and its count of edits (see Draft.writer)
+    draft_writer = forms.CharField(max_length=32, required=False)
+    draft_seq = forms.IntegerField(min_value=0, max_value=2**31 - 1, required=False)
 
 
 class FlagForm(forms.Form):

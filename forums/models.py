@@ -246,6 +246,10 @@ class Draft(models.Model):
     kind = models.CharField(max_length=16, choices=Topic.Kind.choices, default=Topic.Kind.DISCUSSION)
     body = models.TextField(blank=True)  # sanitised like a post, so restoring it is safe
     updated_at = models.DateTimeField(default=timezone.now)
+    # Which open composer wrote it and how many edits it had seen: saves from one composer can overtake one
+    # another (an autosave still on its way when the page is left and the beacon goes); the newest is kept.
+    writer = models.CharField(max_length=32, blank=True)
+    seq = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [

@@ -66,11 +66,16 @@ def draft_save(
     title: str = "",
     body: str = "",
     kind: str = Topic.Kind.DISCUSSION,
+    writer: str = "",
+    seq: int | None = None,
 ) -> Draft | None:
     """Keep what someone is writing so it survives a closed tab; an empty composer deletes the draft.
 
     Guarantees: the body is sanitised before it is stored (a restored draft is safe to show in the
-    editor); one draft per person per board (new topic) or per topic (reply).
+    editor); one draft per person per board (new topic) or per topic (reply). ``writer`` names one open
+    composer and ``seq`` counts its edits: a save that arrives after a newer one from the same composer
+    changes nothing (an autosave overtaken by the save made as the page was left). Saves from different
+    composers (two tabs) follow each other: the last one wins.
     """
     if not permissions.can_post_in_board(user, board) or (topic is not None and topic.board_id != board.pk):
         raise PermissionDenied("You cannot write here.")
@@ -80,7 +85,11 @@ def draft_save(
     title = " ".join((title or "").split())[:150]
     if kind not in Topic.Kind.values:
         kind = Topic.Kind.DISCUSSION
+    writer = writer[:32] if seq is not None else ""
     with transaction.atomic():
+        current = Draft.objects.select_for_update().filter(user=user, board=board, topic=topic).first()
+        if current is not None and writer and current.writer == writer and (seq or 0) <= current.seq:
+            return current
         if not plain_text(body) and "<img" not in body and not title:
             draft_discard(user=user, board=board, topic=topic)
             return None
@@ -88,7 +97,14 @@ def draft_save(
             user=user,
             board=board,
             topic=topic,
-            defaults={"title": title, "body": body, "kind": kind, "updated_at": timezone.now()},
+            defaults={
+                "title": title,
+                "body": body,
+                "kind": kind,
+                "updated_at": timezone.now(),
+                "writer": writer,
+                "seq": seq or 0,
+            },
         )
     return draft
 

@@ -53,6 +53,8 @@ def draft_save(request):
             title=form.cleaned_data.get("title", ""),
             body=form.cleaned_data.get("body", ""),
             kind=form.cleaned_data.get("kind") or "discussion",
+            writer=form.cleaned_data.get("draft_writer") or "",
+            seq=form.cleaned_data.get("draft_seq"),
         )
     except PermissionDenied:
         raise

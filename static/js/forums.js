@@ -242,21 +242,49 @@ function setupUploads(editor, form) {
 // ------------------------------------------------------------------ drafts and submitting
 function setupDraftAndSubmit(form) {
   const draftUrl = form.dataset.draftUrl;
-  let dirty = false;
+  let submitting = false;
+  // Each save says which composer wrote it (this page load) and how many edits it had seen, so the server
+  // keeps the newest when saves overtake one another: an autosave still on its way when the page is left
+  // and the beacon goes (forums.services.draft_save).
+  const writer = Math.random().toString(36).slice(2, 14) || "w";
+  let edits = 0;
+  let sending = 0; // the edits the autosave on its way had seen
+  let saved = 0; // the edits the server has
+  // The autosave (htmx posts the form on "draftsave"): a few seconds after a pause, and every few seconds
+  // while the writing goes on (htmx handles one trigger per event, so this cannot be two hx-triggers).
+  const every = (Number(form.dataset.autosaveSeconds) || 5) * 1000;
+  let afterPause = null;
+  let atLatest = null;
+  const autosave = () => {
+    clearTimeout(afterPause);
+    clearTimeout(atLatest);
+    afterPause = atLatest = null;
+    if (edits > saved && !submitting) form.dispatchEvent(new Event("draftsave"));
+  };
   form.addEventListener("input", () => {
-    dirty = true;
+    edits += 1;
+    if (!draftUrl) return;
+    clearTimeout(afterPause);
+    afterPause = setTimeout(autosave, every);
+    if (atLatest === null) atLatest = setTimeout(autosave, every);
+  });
+  form.addEventListener("htmx:configRequest", (event) => {
+    if (event.detail.elt !== form) return; // the writing coach's own requests
+    // A draft is unfinished by nature: htmx would hold the autosave until the topic has its (required) title.
+    event.detail.errors = [];
+    event.detail.parameters.draft_writer = writer;
+    event.detail.parameters.draft_seq = String(edits);
+    sending = edits;
   });
   form.addEventListener("htmx:afterRequest", (event) => {
-    if (event.detail.successful) dirty = false;
+    if (event.detail.elt === form && event.detail.successful) saved = Math.max(saved, sending);
   });
-  let submitting = false;
   form.addEventListener("submit", (event) => {
     if (submitting) {
       event.preventDefault(); // a second click while the first is on its way
       return;
     }
     submitting = true;
-    dirty = false;
     const button = form.querySelector("[data-submit]");
     if (button) {
       button.setAttribute("aria-disabled", "true");
@@ -265,10 +293,12 @@ function setupDraftAndSubmit(form) {
   });
   if (!draftUrl) return;
   const saveOnLeave = () => {
-    if (!dirty || submitting) return;
+    if (edits <= saved || submitting) return;
     const data = new FormData(form);
     data.delete("images");
-    if (navigator.sendBeacon(draftUrl, data)) dirty = false;
+    data.set("draft_writer", writer);
+    data.set("draft_seq", String(edits));
+    if (navigator.sendBeacon(draftUrl, data)) saved = edits;
   };
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden") saveOnLeave();

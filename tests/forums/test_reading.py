@@ -79,6 +79,26 @@ def test_drafts_are_saved_sanitised_restored_and_discarded(board, topic, leader)
     assert not Draft.objects.filter(user=leader).exists()
 
 
+def test_a_save_overtaken_by_a_newer_one_from_the_same_composer_changes_nothing(board, topic, leader):
+    def body():
+        return Draft.objects.get(user=leader, topic=topic).body
+
+    draft_save(user=leader, board=board, topic=topic, body="<p>All my words</p>", writer="tab-a", seq=9)
+    draft_save(user=leader, board=board, topic=topic, body="<p>All my</p>", writer="tab-a", seq=6)  # arrived late
+    assert body() == "<p>All my words</p>"
+    draft_save(user=leader, board=board, topic=topic, body="", writer="tab-a", seq=2)  # nor does a late empty one
+    assert body() == "<p>All my words</p>"
+    # another tab (or a save from an older page) is a different writer: the last save wins, as before
+    draft_save(user=leader, board=board, topic=topic, body="<p>From the phone</p>", writer="tab-b", seq=1)
+    assert body() == "<p>From the phone</p>"
+    draft_save(user=leader, board=board, topic=topic, body="<p>No writer named</p>")
+    assert body() == "<p>No writer named</p>"
+    # a newer save from the same composer replaces it
+    draft_save(user=leader, board=board, topic=topic, body="<p>Later</p>", writer="tab-b", seq=4)
+    draft_save(user=leader, board=board, topic=topic, body="<p>Later still</p>", writer="tab-b", seq=5)
+    assert body() == "<p>Later still</p>"
+
+
 def test_drafts_only_where_one_may_write(board, other_facilitator):
     with pytest.raises(PermissionDenied):
         draft_save(user=other_facilitator, board=board, body="<p>x</p>")

@@ -86,6 +86,16 @@ def test_composer_restores_the_draft(signed_in, board, topic, leader):
     assert "&lt;p&gt;R&lt;/p&gt;" in signed_in.get(topic.get_absolute_url()).content.decode()
 
 
+def test_a_late_autosave_answers_the_saved_time_and_keeps_the_newer_draft(signed_in, board, topic, leader):
+    url = reverse("forums:draft-save")
+    newer = {"board": board.slug, "topic": topic.pk, "body": "<p>Newer</p>", "draft_writer": "x1", "draft_seq": 7}
+    assert signed_in.post(url, newer).content.decode().startswith("Draft saved at")
+    late = signed_in.post(url, {**newer, "body": "<p>Old</p>", "draft_seq": 3})
+    assert late.content.decode().startswith("Draft saved at")
+    assert Draft.objects.get(user=leader, topic=topic).body == "<p>Newer</p>"
+    assert signed_in.post(url, {**newer, "draft_seq": -1}).status_code == 400
+
+
 def test_reaction_toggle_answers_the_partial_for_htmx(client, topic, other_leader):
     client.force_login(other_leader)
     url = reverse("forums:post-react", args=[topic.first_post.pk])
