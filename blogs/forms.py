@@ -175,6 +175,13 @@ class AutosaveForm(forms.Form):
     summary = forms.CharField(max_length=300, required=False)
     body = forms.CharField(required=False)
     tags = forms.CharField(max_length=400, required=False)
+    # blogs.js: which editor on which page load, and its count of edits (see EntryAutosave.writer)
+    draft_writer = forms.CharField(max_length=32, required=False)
+    draft_seq = forms.IntegerField(min_value=0, max_value=2**31 - 1, required=False)
+
+    def working_copy(self) -> dict:
+        """What the working copy keeps (the editor's name and count of edits go alongside)."""
+        return {name: self.cleaned_data[name] for name in ("title", "slug", "summary", "body", "tags")}
 
 
 class CommentForm(forms.Form):

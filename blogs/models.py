@@ -182,6 +182,10 @@ class EntryAutosave(models.Model):
     body = models.TextField(blank=True)
     tags = models.CharField(max_length=400, blank=True)
     saved_at = models.DateTimeField(default=timezone.now)
+    # Which open editor wrote it and how many edits it had seen: saves from one editor can overtake one
+    # another (an autosave still on its way when the page is left and the beacon goes); the newest is kept.
+    writer = models.CharField(max_length=32, blank=True)
+    seq = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [

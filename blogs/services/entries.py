@@ -311,16 +311,22 @@ def entry_autosave(
     summary: str = "",
     body: str = "",
     tags: str = "",
+    writer: str = "",
+    seq: int | None = None,
 ) -> EntryAutosave:
     """Keep the editor's unsaved text as the author's working copy (one per entry, one for a new entry).
 
     Guarantees: never changes the entry itself; the body is sanitised like a real save. Autosave is
-    housekeeping, not an action, so it records no activity.
+    housekeeping, not an action, so it records no activity. ``writer`` names one open editor and ``seq``
+    counts its edits: a save that arrives after a newer one from the same editor changes nothing (an
+    autosave overtaken by the save made as the page was left); saves from different editors follow each
+    other.
     """
     if entry is not None:
         check_editable(actor, entry)
     elif not permissions.can_write(actor):
         raise PermissionDenied("You cannot write blog entries.")
+    stamp = writer[:32] if seq is not None else ""
     values = {
         "title": (title or "")[:200],
         "slug": (slug or "")[:120],
@@ -328,8 +334,13 @@ def entry_autosave(
         "body": entry_body(body),
         "tags": (tags or "")[:400],
         "saved_at": timezone.now(),
+        "writer": stamp,
+        "seq": seq or 0,
     }
     with transaction.atomic():
+        current = EntryAutosave.objects.select_for_update().filter(author=actor, entry=entry).first()
+        if current is not None and stamp and current.writer == stamp and (seq or 0) <= current.seq:
+            return current
         autosave, _ = EntryAutosave.objects.update_or_create(author=actor, entry=entry, defaults=values)
     return autosave
 

@@ -135,7 +135,7 @@ def _keep_working_copy(request, entry: Entry | None) -> None:
     """A failed save must not lose the text: keep it as the working copy on the server too."""
     data = AutosaveForm(request.POST)
     if data.is_valid() and (data.cleaned_data["title"] or plain_text(data.cleaned_data["body"])):
-        services.entry_autosave(actor=request.user, entry=entry, **data.cleaned_data)
+        services.entry_autosave(actor=request.user, entry=entry, **data.working_copy())
 
 
 def _after_save(request, entry: Entry, action: str, *, was_published: bool):
@@ -173,7 +173,8 @@ def _autosave(request, entry: Entry | None):
     form = AutosaveForm(request.POST)
     saved = None
     if form.is_valid():
-        saved = services.entry_autosave(actor=request.user, entry=entry, **form.cleaned_data)
+        stamp = {"writer": form.cleaned_data["draft_writer"] or "", "seq": form.cleaned_data["draft_seq"]}
+        saved = services.entry_autosave(actor=request.user, entry=entry, **stamp, **form.working_copy())
     return render(request, "blogs/partials/autosave_status.html", {"saved": saved, "errors": form.errors})
 
 

@@ -104,18 +104,82 @@ async function initEditors(root) {
   });
 }
 
+// Autosave of the working copy (htmx posts the editor's form on "draftsave"): a few seconds after a pause,
+// at least that often while the writing goes on, and once more by beacon when the page is left. Each save
+// names this page load's editor and counts its edits, so the server keeps the newest when saves overtake
+// one another (blogs.services.entries.entry_autosave).
+function setupAutosave(form) {
+  const url = form.dataset.hxPost;
+  if (!url) return;
+  const every = (Number(form.dataset.autosaveSeconds) || 3) * 1000;
+  const writer = Math.random().toString(36).slice(2, 14) || "w";
+  const fields = (form.dataset.hxParams || "").split(",").map((name) => name.trim()).filter(Boolean);
+  let edits = 0;
+  let sending = 0;
+  let saved = 0;
+  let leaving = false; // the form itself is being submitted (saved, published) or its copy discarded
+  let afterPause = null;
+  let atLatest = null;
+  const autosave = () => {
+    clearTimeout(afterPause);
+    clearTimeout(atLatest);
+    afterPause = atLatest = null;
+    if (edits > saved && !leaving) form.dispatchEvent(new Event("draftsave"));
+  };
+  const edited = () => {
+    edits += 1;
+    clearTimeout(afterPause);
+    afterPause = setTimeout(autosave, every);
+    if (atLatest === null) atLatest = setTimeout(autosave, every);
+  };
+  form.addEventListener("input", edited);
+  form.addEventListener("change", edited);
+  form.addEventListener("htmx:configRequest", (event) => {
+    if (event.detail.elt !== form) return;
+    event.detail.parameters.draft_writer = writer;
+    event.detail.parameters.draft_seq = String(edits);
+    sending = edits;
+  });
+  form.addEventListener("htmx:afterRequest", (event) => {
+    if (event.detail.elt === form && event.detail.successful) saved = Math.max(saved, sending);
+  });
+  document.addEventListener("submit", (event) => {
+    const target = event.submitter && event.submitter.getAttribute("formtarget");
+    if (event.defaultPrevented || target === "_blank") return; // Preview opens a tab; this page stays
+    if (event.target === form || event.target.querySelector("input[name=discard]")) leaving = true;
+  });
+  const saveOnLeave = () => {
+    if (edits <= saved || leaving) return;
+    const data = new FormData();
+    const all = new FormData(form);
+    for (const name of ["csrfmiddlewaretoken", ...fields]) {
+      if (all.has(name)) data.set(name, all.get(name));
+    }
+    data.set("draft_writer", writer);
+    data.set("draft_seq", String(edits));
+    if (navigator.sendBeacon(url, data)) saved = edits;
+  };
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") saveOnLeave();
+  });
+  window.addEventListener("pagehide", saveOnLeave);
+}
+
 // The editor's error summary: move focus to it so screen-reader users hear what to fix.
 function focusErrors() {
   const summary = document.getElementById("editor-errors");
   if (summary) summary.focus();
 }
 
-if (document.readyState === "loading") {
-  document.addEventListener("DOMContentLoaded", () => {
-    initEditors(document);
-    focusErrors();
-  });
-} else {
+function start() {
   initEditors(document);
   focusErrors();
+  const editor = document.getElementById("entry-editor");
+  if (editor) setupAutosave(editor);
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", start);
+} else {
+  start();
 }

@@ -264,6 +264,18 @@ def test_autosave_for_a_new_entry_is_cleared_by_creating_it(leader):
     assert autosave_for(leader, None) is None
 
 
+def test_an_autosave_overtaken_by_a_newer_one_from_the_same_editor_changes_nothing(leader):
+    entry = write(leader)
+    entries.entry_autosave(actor=leader, entry=entry, body="<p>Every word</p>", writer="page-1", seq=12)
+    entries.entry_autosave(actor=leader, entry=entry, body="<p>Every</p>", writer="page-1", seq=4)  # arrived late
+    assert autosave_for(leader, entry).body == "<p>Every word</p>"
+    # another editor (a second tab, a later visit) follows: the last save wins
+    entries.entry_autosave(actor=leader, entry=entry, body="<p>From the tablet</p>", writer="page-2", seq=1)
+    assert autosave_for(leader, entry).body == "<p>From the tablet</p>"
+    entries.entry_autosave(actor=leader, entry=entry, body="<p>More from the tablet</p>", writer="page-2", seq=2)
+    assert autosave_for(leader, entry).body == "<p>More from the tablet</p>"
+
+
 def test_autosave_refuses_someone_elses_entry(leader, other_leader):
     entry = write(leader)
     with pytest.raises(PermissionDenied):

@@ -136,6 +136,17 @@ def test_autosave_keeps_a_copy_that_the_editor_restores(client, leader):
     assert "We restored the changes" not in page and 'value="Saved title"' in page
 
 
+def test_a_late_autosave_keeps_the_newer_working_copy(client, leader):
+    entry = entry_services.entry_create(actor=leader, title="Saved title", body="<p>Saved</p>")
+    client.force_login(leader)
+    url = reverse("blogs:entry-autosave", args=[entry.pk])
+    newer = {"title": "T", "body": "<p>Newer words</p>", "draft_writer": "e1", "draft_seq": 8}
+    client.post(url, newer, HTTP_HX_REQUEST="true")
+    late = client.post(url, {**newer, "body": "<p>Older</p>", "draft_seq": 5}, HTTP_HX_REQUEST="true")
+    assert "Draft kept safe" in late.content.decode()
+    assert "Newer words" in client.get(reverse("blogs:entry-edit", args=[entry.pk])).content.decode()
+
+
 def test_preview_renders_unsaved_content_like_the_entry_page_and_stores_nothing(client, leader):
     client.force_login(leader)
     response = client.post(
