@@ -7,10 +7,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
 from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
@@ -166,6 +168,52 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "en-GB"}
+
+
+class _Requests:
+    """Requests the live server is answering (Django's request signals; the server is a thread of this process)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.open = 0
+        self.last = time.monotonic()
+
+    def started(self, **_kwargs):
+        with self.lock:
+            self.open += 1
+            self.last = time.monotonic()
+
+    def finished(self, **_kwargs):
+        with self.lock:
+            self.open -= 1
+            self.last = time.monotonic()
+
+    def wait_quiet(self, quiet: float = 0.2, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if self.open <= 0 and time.monotonic() - self.last >= quiet:
+                    return
+            time.sleep(0.05)
+
+
+_requests = _Requests()
+request_started.connect(_requests.started, dispatch_uid="tests-requests-started")
+request_finished.connect(_requests.finished, dispatch_uid="tests-requests-finished")
+
+
+@pytest.fixture
+def page(page):
+    """pytest-playwright's page, which leaves before the test's data is emptied.
+
+    Leaving a composer or the blog editor with unsaved words sends them (a beacon). Left to the context's
+    teardown, that request met the test database being emptied: a foreign-key error on SQLite and, on
+    PostgreSQL, a deadlock with the flush. So the page leaves here and the server answers first.
+    """
+    yield page
+    if not page.is_closed():
+        page.goto("about:blank")
+        _requests.wait_quiet()
 
 
 @pytest.fixture
