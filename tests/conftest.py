@@ -202,6 +202,11 @@ request_started.connect(_requests.started, dispatch_uid="tests-requests-started"
 request_finished.connect(_requests.finished, dispatch_uid="tests-requests-finished")
 
 
+def requests_answered() -> None:
+    """Wait until the live server has answered every request and none has come for 0.2 s (at most 10 s)."""
+    _requests.wait_quiet()
+
+
 @pytest.fixture
 def page(page):
     """pytest-playwright's page, which leaves before the test's data is emptied.
@@ -213,7 +218,45 @@ def page(page):
     yield page
     if not page.is_closed():
         page.goto("about:blank")
-        _requests.wait_quiet()
+        requests_answered()
+
+
+class HeldRequest:
+    """Holds back the first request a page makes to ``pattern``, as a slow network would, to deliver it late."""
+
+    def __init__(self, page, pattern: str):
+        self.page = page
+        self.request = None
+        page.route(pattern, self._route)
+
+    def _route(self, route):
+        if self.request is None:
+            self.request = route.request
+            route.abort()
+        else:
+            route.continue_()
+
+    def wait(self, timeout: float = 10.0):
+        deadline = time.monotonic() + timeout
+        while self.request is None and time.monotonic() < deadline:
+            self.page.wait_for_timeout(100)
+        return self.request
+
+    def deliver(self):
+        """Send it now, as the browser wrote it (same body and headers, the page's cookies)."""
+        held = self.request
+        return self.page.request.post(held.url, headers=held.headers, data=held.post_data_buffer)
+
+
+def type_steadily(page, until, words: int = 60):
+    """Type a word every 0.1 s (never a pause) until ``until()`` answers; returns (words typed, its answer)."""
+    for n in range(words):
+        page.keyboard.type(f"word{n} ")
+        page.wait_for_timeout(100)
+        found = until()
+        if found:
+            return n + 1, found
+    raise AssertionError(f"nothing was saved during {words} words of steady typing")
 
 
 @pytest.fixture

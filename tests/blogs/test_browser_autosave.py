@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from blogs.models import EntryAutosave
 from blogs.services import entries as entry_services
-from tests.conftest import wait_for
+from tests.conftest import HeldRequest, requests_answered, type_steadily, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,48 +33,28 @@ def test_a_long_stretch_of_writing_is_saved_while_it_goes_on(page, live_server, 
     login(page, leader)
     page.goto(f"{live_server.url}/blogs/write/")
     page.locator(EDITOR).click()
-    saved_while_typing = None
-    for n in range(80):  # a word every 0.1 s: never the 3 s pause the autosave also waits for
-        page.keyboard.type(f"word{n} ")
-        page.wait_for_timeout(100)
-        copy = EntryAutosave.objects.filter(author=leader).first()
-        if copy is not None:
-            saved_while_typing = n
-            break
-    assert saved_while_typing is not None, "nothing was saved during 80 words of steady typing"
+    typed, copy = type_steadily(page, lambda: EntryAutosave.objects.filter(author=leader).first(), words=80)
     assert copy.body.startswith("<p>word0 word1 ")
     expect(page.locator("#autosave-status")).to_contain_text("Draft kept safe")
-    page.goto("about:blank")  # the rest goes by beacon: let it land before the test's data is emptied
-    wait_for(lambda: f"word{saved_while_typing} " in EntryAutosave.objects.get(author=leader).body, 10)
+    page.goto("about:blank")  # the rest goes by beacon
+    wait_for(lambda: f"word{typed - 1} " in EntryAutosave.objects.get(author=leader).body, 10)
 
 
 def test_a_late_autosave_does_not_undo_newer_words(page, live_server, login, leader):
     entry = entry_services.entry_create(actor=leader, title="Town hall", body="<p>Notes</p>")
     login(page, leader)
-    held = []
-
-    def hold_the_first(route):
-        if held:
-            route.continue_()
-        else:
-            held.append(route.request)
-            route.abort()
-
-    page.route(f"**/blogs/entries/{entry.pk}/autosave/", hold_the_first)
+    held = HeldRequest(page, f"**/blogs/entries/{entry.pk}/autosave/")
     page.goto(f"{live_server.url}/blogs/entries/{entry.pk}/edit/")
     page.locator(EDITOR).click()
     page.keyboard.press("End")
     page.keyboard.type(" from the floor")
-    for _ in range(100):
-        if held:
-            break
-        page.wait_for_timeout(100)
-    assert held, "the editor autosaves a few seconds after a pause"
+    late = held.wait()
+    assert late, "the editor autosaves a few seconds after a pause"
     page.keyboard.type(" and the answers")
     page.goto(f"{live_server.url}/blogs/")  # the beacon carries every word
     wait_for(lambda: EntryAutosave.objects.filter(entry=entry, body__contains="the answers").exists(), 10)
-    late = held[0]
-    assert page.request.post(late.url, headers=late.headers, data=late.post_data_buffer).ok  # as the browser sent it
+    assert b"from the floor" in late.post_data_buffer and b"the answers" not in late.post_data_buffer
+    assert held.deliver().ok
     assert "from the floor and the answers" in EntryAutosave.objects.get(entry=entry).body
 
 
@@ -89,6 +69,6 @@ def test_discarded_changes_stay_discarded(page, live_server, login, leader):
     page.get_by_role("button", name="Discard them").click()
     expect(page.locator(EDITOR)).to_have_text("Saved words")
     expect(page.get_by_role("status").filter(has_text="We restored the changes")).to_have_count(0)
-    page.goto("about:blank")  # anything sent on leaving has landed by the time this returns
-    page.wait_for_timeout(1_000)
+    page.goto("about:blank")
+    requests_answered()  # whatever leaving sent has been answered
     assert not EntryAutosave.objects.filter(entry=entry).exists()

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from forums.models import Draft
-from tests.conftest import wait_for
+from tests.conftest import HeldRequest, type_steadily, wait_for
 from tests.factories import BoardFactory, TopicFactory, reply_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,18 +45,10 @@ def test_a_long_stretch_of_writing_is_saved_while_it_goes_on(page, live_server, 
     login(page, leader)
     page.goto(f"{live_server.url}/boards/lounge/new/")
     page.locator(".prose-editor > .ProseMirror").click()
-    saved_while_typing = None
-    for n in range(60):  # a word every 0.1 s: never the 2 s pause the autosave also waits for
-        page.keyboard.type(f"word{n} ")
-        page.wait_for_timeout(100)
-        draft = Draft.objects.filter(user=leader).first()
-        if draft is not None:
-            saved_while_typing = n
-            break
-    assert saved_while_typing is not None, "nothing was saved during 60 words of steady typing"
+    typed, draft = type_steadily(page, lambda: Draft.objects.filter(user=leader).first())
     assert draft.body.startswith("<p>word0 word1 ")
-    page.goto("about:blank")  # the rest goes by beacon: let it land before the test's data is emptied
-    wait_for(lambda: f"word{saved_while_typing} " in Draft.objects.get(user=leader).body, 10)
+    page.goto("about:blank")  # the rest goes by beacon
+    wait_for(lambda: f"word{typed - 1} " in Draft.objects.get(user=leader).body, 10)
 
 
 def test_an_autosave_that_arrives_late_does_not_undo_newer_words(page, live_server, login, leader, cohort, settings):
@@ -64,32 +56,19 @@ def test_an_autosave_that_arrives_late_does_not_undo_newer_words(page, live_serv
     settings.FORUM_DRAFT_AUTOSAVE_SECONDS = 1
     BoardFactory(cohort=cohort, slug="lounge")
     login(page, leader)
-    held = []
-
-    def hold_the_first(route):
-        if held:
-            route.continue_()
-        else:
-            held.append(route.request)
-            route.abort()
-
-    page.route("**/boards/drafts/save/", hold_the_first)
+    held = HeldRequest(page, "**/boards/drafts/save/")
     page.goto(f"{live_server.url}/boards/lounge/new/")
     page.get_by_label("Title").fill("Budgets")
     page.locator(".prose-editor > .ProseMirror").click()
     page.keyboard.type("What I would change")
-    for _ in range(100):
-        if held:
-            break
-        page.wait_for_timeout(100)
-    assert held, "the composer autosaves a second after a pause"
+    late = held.wait()
+    assert late, "the composer autosaves a second after a pause"
     page.keyboard.type(" about the budget round")
     page.goto(f"{live_server.url}/boards/")  # the beacon carries every word
     newest = "<p>What I would change about the budget round</p>"
     wait_for(lambda: Draft.objects.filter(user=leader, body=newest).exists(), 10)
-    late = held[0]
     assert b"What I would change" in late.post_data_buffer and b"budget" not in late.post_data_buffer
-    assert page.request.post(late.url, headers=late.headers, data=late.post_data_buffer).ok  # as the browser sent it
+    assert held.deliver().ok
     assert Draft.objects.get(user=leader).body == newest
     page.goto(f"{live_server.url}/boards/lounge/new/")
     expect(page.locator(".prose-editor > .ProseMirror")).to_have_text("What I would change about the budget round")
