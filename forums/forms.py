@@ -150,6 +150,7 @@ class DraftForm(forms.Form):
     # forums.js: which composer on which page load, and its count of edits (see Draft.writer)
     draft_writer = forms.CharField(max_length=32, required=False)
     draft_seq = forms.IntegerField(min_value=0, max_value=2**31 - 1, required=False)
+    client_key = forms.CharField(max_length=64, required=False)  # the composer's one-time key for its post
 
 
 class FlagForm(forms.Form):

@@ -16,7 +16,7 @@ from portal.people.models import User
 from portal.richtext import plain_text, sanitize
 
 from .. import permissions
-from ..models import Board, Draft, ReadState, Topic, Watch
+from ..models import Board, Draft, Post, ReadState, Topic, Watch
 from ._common import RAW_HTML_FACTOR, max_chars
 
 
@@ -68,6 +68,7 @@ def draft_save(
     kind: str = Topic.Kind.DISCUSSION,
     writer: str = "",
     seq: int | None = None,
+    client_key: str = "",
 ) -> Draft | None:
     """Keep what someone is writing so it survives a closed tab; an empty composer deletes the draft.
 
@@ -75,7 +76,9 @@ def draft_save(
     editor); one draft per person per board (new topic) or per topic (reply). ``writer`` names one open
     composer and ``seq`` counts its edits: a save that arrives after a newer one from the same composer
     changes nothing (an autosave overtaken by the save made as the page was left). Saves from different
-    composers (two tabs) follow each other: the last one wins.
+    composers (two tabs) follow each other: the last one wins. A save from a composer whose post is already
+    written (its one-time ``client_key`` is on the topic or reply) keeps nothing: it was on its way as the
+    post was sent, and would bring the posted text back as a draft.
     """
     if not permissions.can_post_in_board(user, board) or (topic is not None and topic.board_id != board.pk):
         raise PermissionDenied("You cannot write here.")
@@ -86,6 +89,10 @@ def draft_save(
     if kind not in Topic.Kind.values:
         kind = Topic.Kind.DISCUSSION
     writer = writer[:32] if seq is not None else ""
+    if client_key:
+        written = Post if topic is not None else Topic  # a reply, or a new topic
+        if written._default_manager.filter(author=user, client_key=client_key[:64]).exists():
+            return None
     with transaction.atomic():
         current = Draft.objects.select_for_update().filter(user=user, board=board, topic=topic).first()
         if current is not None and writer and current.writer == writer and (seq or 0) <= current.seq:

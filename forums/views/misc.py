@@ -55,6 +55,7 @@ def draft_save(request):
             kind=form.cleaned_data.get("kind") or "discussion",
             writer=form.cleaned_data.get("draft_writer") or "",
             seq=form.cleaned_data.get("draft_seq"),
+            client_key=form.cleaned_data.get("client_key") or "",
         )
     except PermissionDenied:
         raise

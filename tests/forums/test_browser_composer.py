@@ -74,6 +74,26 @@ def test_an_autosave_that_arrives_late_does_not_undo_newer_words(page, live_serv
     expect(page.locator(".prose-editor > .ProseMirror")).to_have_text("What I would change about the budget round")
 
 
+def test_an_autosave_that_arrives_after_the_post_leaves_no_draft(page, live_server, login, leader, cohort, settings):
+    """Otherwise the posted words come back as a draft the next time the leader writes on this board."""
+    settings.FORUM_DRAFT_AUTOSAVE_SECONDS = 1
+    BoardFactory(cohort=cohort, slug="lounge")
+    login(page, leader)
+    held = HeldRequest(page, "**/boards/drafts/save/")
+    page.goto(f"{live_server.url}/boards/lounge/new/")
+    page.get_by_label("Title").fill("Our first town hall")
+    page.locator(".prose-editor > .ProseMirror").click()
+    page.keyboard.type("It went better than I feared.")
+    assert held.wait(), "the composer autosaves a second after a pause"
+    page.get_by_role("button", name="Post topic").click()
+    expect(page.get_by_role("heading", name="Our first town hall")).to_be_visible()
+    assert held.deliver().ok  # the autosave that was on its way as the topic was posted
+    assert not Draft.objects.filter(user=leader).exists()
+    page.goto(f"{live_server.url}/boards/lounge/new/")
+    expect(page.locator("[data-draft-status]")).not_to_contain_text("Draft restored")
+    expect(page.locator(".prose-editor > .ProseMirror")).to_have_text("")
+
+
 def test_more_posts_load_in_place(page, live_server, login, leader, other_leader, cohort, settings):
     settings.FORUM_POSTS_PER_PAGE = 3
     topic = TopicFactory(board=BoardFactory(cohort=cohort), author=leader)

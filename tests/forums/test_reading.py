@@ -99,6 +99,15 @@ def test_a_save_overtaken_by_a_newer_one_from_the_same_composer_changes_nothing(
     assert body() == "<p>Later still</p>"
 
 
+def test_a_save_from_a_composer_whose_post_is_written_keeps_nothing(board, topic, leader, other_leader):
+    post_reply(actor=leader, topic=topic, body="<p>Posted words</p>", client_key="k-1")
+    assert draft_save(user=leader, board=board, topic=topic, body="<p>Posted words</p>", client_key="k-1") is None
+    assert not Draft.objects.filter(user=leader).exists()
+    # the next composer (another key) keeps its draft; a key is the author's own, so another's is not refused
+    assert draft_save(user=leader, board=board, topic=topic, body="<p>Next</p>", client_key="k-2") is not None
+    assert draft_save(user=other_leader, board=board, topic=topic, body="<p>Mine</p>", client_key="k-1") is not None
+
+
 def test_drafts_only_where_one_may_write(board, other_facilitator):
     with pytest.raises(PermissionDenied):
         draft_save(user=other_facilitator, board=board, body="<p>x</p>")
