@@ -167,7 +167,19 @@ def entry_initial(entry: Entry) -> dict:
     }
 
 
-class AutosaveForm(forms.Form):
+class EditorStampForm(forms.Form):
+    """blogs.js: which editor on which page load, and its count of edits (see EntryAutosave.writer)."""
+
+    draft_writer = forms.CharField(max_length=32, required=False)
+    draft_seq = forms.IntegerField(min_value=0, max_value=2**31 - 1, required=False)
+
+    def stamp(self) -> dict:
+        if not self.is_valid() or self.cleaned_data["draft_seq"] is None:
+            return {"writer": "", "seq": None}
+        return {"writer": self.cleaned_data["draft_writer"] or "", "seq": self.cleaned_data["draft_seq"]}
+
+
+class AutosaveForm(EditorStampForm):
     """The subset of the editor kept by autosave; lenient, because half-written drafts are the point."""
 
     title = forms.CharField(max_length=200, required=False)
@@ -175,9 +187,6 @@ class AutosaveForm(forms.Form):
     summary = forms.CharField(max_length=300, required=False)
     body = forms.CharField(required=False)
     tags = forms.CharField(max_length=400, required=False)
-    # blogs.js: which editor on which page load, and its count of edits (see EntryAutosave.writer)
-    draft_writer = forms.CharField(max_length=32, required=False)
-    draft_seq = forms.IntegerField(min_value=0, max_value=2**31 - 1, required=False)
 
     def working_copy(self) -> dict:
         """What the working copy keeps (the editor's name and count of edits go alongside)."""

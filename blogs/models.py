@@ -104,6 +104,10 @@ class Entry(models.Model):
     announced_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     modified_at = models.DateTimeField(default=timezone.now)
+    # The editor (page load) that last saved it and how many edits it had seen (blogs.js): an autosave from
+    # that editor arriving after the save is stale and keeps nothing (entry_autosave).
+    editor_key = models.CharField(max_length=32, blank=True)
+    editor_seq = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-published_at", "-pk"]

@@ -258,12 +258,15 @@ def entry_save(
     entry: Entry | None = None,
     publish_at: datetime | None = None,
     post_anyway: bool = False,
+    writer: str = "",
+    seq: int | None = None,
     **content: Any,
 ) -> Entry:
     """What the editor's buttons do: save the content, then keep it a draft, schedule it or publish it.
 
     Guarantees: all or nothing, so a schedule in the past or a failed check leaves the entry exactly
-    as it was (the editor keeps the text, and the autosave keeps a copy on the server).
+    as it was (the editor keeps the text, and the autosave keeps a copy on the server). ``writer`` and
+    ``seq`` name the editor that saved and its count of edits: its autosaves still on their way are stale.
     """
     if action not in ACTIONS:
         raise ValidationError("Unknown action.")
@@ -278,6 +281,9 @@ def entry_save(
             entry = entry_create(actor=actor, **content)
         else:
             entry = entry_update(actor=actor, entry=entry, **content)
+        if writer and seq is not None:
+            entry.editor_key, entry.editor_seq = writer[:32], seq
+            Entry.objects.filter(pk=entry.pk).update(editor_key=entry.editor_key, editor_seq=seq)
         if action == "schedule":
             entry = entry_schedule(actor=actor, entry=entry, publish_at=publish_at)
         elif action == "publish":
@@ -313,14 +319,15 @@ def entry_autosave(
     tags: str = "",
     writer: str = "",
     seq: int | None = None,
-) -> EntryAutosave:
+) -> EntryAutosave | None:
     """Keep the editor's unsaved text as the author's working copy (one per entry, one for a new entry).
 
     Guarantees: never changes the entry itself; the body is sanitised like a real save. Autosave is
     housekeeping, not an action, so it records no activity. ``writer`` names one open editor and ``seq``
     counts its edits: a save that arrives after a newer one from the same editor changes nothing (an
     autosave overtaken by the save made as the page was left); saves from different editors follow each
-    other.
+    other. One that arrives after its editor saved the entry keeps nothing (None): it would bring back
+    text the entry already has, or older text.
     """
     if entry is not None:
         check_editable(actor, entry)
@@ -337,6 +344,11 @@ def entry_autosave(
         "writer": stamp,
         "seq": seq or 0,
     }
+    if stamp:
+        saved = Entry.objects.filter(editor_key=stamp, editor_seq__gte=values["seq"])
+        saved = saved.filter(pk=entry.pk) if entry is not None else saved.filter(author=actor)
+        if saved.exists():
+            return None
     with transaction.atomic():
         current = EntryAutosave.objects.select_for_update().filter(author=actor, entry=entry).first()
         if current is not None and stamp and current.writer == stamp and (seq or 0) <= current.seq:

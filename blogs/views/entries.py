@@ -19,7 +19,7 @@ from portal.content import pipeline
 from portal.richtext import plain_text, sanitize
 
 from .. import permissions
-from ..forms import AutosaveForm, CommentForm, EntryForm, apply_service_errors, entry_initial
+from ..forms import AutosaveForm, CommentForm, EditorStampForm, EntryForm, apply_service_errors, entry_initial
 from ..models import Entry, Tag
 from ..selectors import entries as selectors
 from ..services import entries as services
@@ -95,6 +95,7 @@ def _editor(request, entry: Entry | None):
                         entry=entry,
                         publish_at=form.cleaned_data.get("publish_at"),
                         post_anyway=form.cleaned_data.get("post_anyway", False),
+                        **EditorStampForm(request.POST).stamp(),
                         **content,
                     )
                 except pipeline.PublishRefused as refusal:
@@ -173,8 +174,7 @@ def _autosave(request, entry: Entry | None):
     form = AutosaveForm(request.POST)
     saved = None
     if form.is_valid():
-        stamp = {"writer": form.cleaned_data["draft_writer"] or "", "seq": form.cleaned_data["draft_seq"]}
-        saved = services.entry_autosave(actor=request.user, entry=entry, **stamp, **form.working_copy())
+        saved = services.entry_autosave(actor=request.user, entry=entry, **form.stamp(), **form.working_copy())
     return render(request, "blogs/partials/autosave_status.html", {"saved": saved, "errors": form.errors})
 
 

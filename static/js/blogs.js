@@ -146,6 +146,20 @@ function setupAutosave(form) {
   document.addEventListener("submit", (event) => {
     const target = event.submitter && event.submitter.getAttribute("formtarget");
     if (event.defaultPrevented || target === "_blank") return; // Preview opens a tab; this page stays
+    if (event.target === form) {
+      // The save says which editor it came from and what it had seen: its autosaves still on their way are
+      // then stale (blogs.services.entries.entry_autosave).
+      for (const [name, value] of [["draft_writer", writer], ["draft_seq", String(edits)]]) {
+        let input = form.querySelector(`input[type=hidden][name=${name}]`);
+        if (!input) {
+          input = document.createElement("input");
+          input.type = "hidden";
+          input.name = name;
+          form.append(input);
+        }
+        input.value = value;
+      }
+    }
     if (event.target === form || event.target.querySelector("input[name=discard]")) leaving = true;
   });
   const saveOnLeave = () => {

@@ -58,6 +58,26 @@ def test_a_late_autosave_does_not_undo_newer_words(page, live_server, login, lea
     assert "from the floor and the answers" in EntryAutosave.objects.get(entry=entry).body
 
 
+def test_an_autosave_that_arrives_after_the_save_brings_nothing_back(page, live_server, login, leader):
+    """Otherwise the next visit offers to restore older text than the entry has, or a copy of a saved entry."""
+    login(page, leader)
+    held = HeldRequest(page, "**/blogs/write/autosave/")
+    page.goto(f"{live_server.url}/blogs/write/")
+    page.get_by_label("Title").fill("What the night shift told me")
+    page.locator(EDITOR).click()
+    page.keyboard.type("They want to know why.")
+    late = held.wait()
+    assert late, "the editor autosaves a few seconds after a pause"
+    page.keyboard.type(" And who decided.")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
+    assert held.deliver().ok  # the autosave that was on its way as the entry was saved
+    assert not EntryAutosave.objects.exists()
+    page.goto(f"{live_server.url}/blogs/write/")
+    expect(page.get_by_role("status").filter(has_text="We restored the changes")).to_have_count(0)
+    expect(page.locator(EDITOR)).to_have_text("")
+
+
 def test_discarded_changes_stay_discarded(page, live_server, login, leader):
     entry = entry_services.entry_create(actor=leader, title="Budget", body="<p>Saved words</p>")
     entry_services.entry_autosave(actor=leader, entry=entry, title="Budget", body="<p>Unsaved words</p>")

@@ -276,6 +276,16 @@ def test_an_autosave_overtaken_by_a_newer_one_from_the_same_editor_changes_nothi
     assert autosave_for(leader, entry).body == "<p>More from the tablet</p>"
 
 
+def test_an_autosave_that_arrives_after_its_editor_saved_keeps_nothing(leader):
+    entry = write(leader)
+    entries.entry_save(actor=leader, action="save", entry=entry, title="Saved", body="<p>All</p>", writer="p1", seq=9)
+    assert entries.entry_autosave(actor=leader, entry=entry, body="<p>Al</p>", writer="p1", seq=7) is None
+    assert autosave_for(leader, entry) is None
+    # the same page going on after its save (back from the next page), or another editor, is kept
+    assert entries.entry_autosave(actor=leader, entry=entry, body="<p>All and more</p>", writer="p1", seq=11)
+    assert autosave_for(leader, entry).body == "<p>All and more</p>"
+
+
 def test_autosave_refuses_someone_elses_entry(leader, other_leader):
     entry = write(leader)
     with pytest.raises(PermissionDenied):
