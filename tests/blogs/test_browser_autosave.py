@@ -53,7 +53,7 @@ def test_a_late_autosave_does_not_undo_newer_words(page, live_server, login, lea
     page.keyboard.type(" and the answers")
     page.goto(f"{live_server.url}/blogs/")  # the beacon carries every word
     wait_for(lambda: EntryAutosave.objects.filter(entry=entry, body__contains="the answers").exists(), 10)
-    assert b"from the floor" in late.post_data_buffer and b"the answers" not in late.post_data_buffer
+    assert b"the answers" not in late.post_data_buffer  # older words
     assert held.deliver().ok
     assert "from the floor and the answers" in EntryAutosave.objects.get(entry=entry).body
 
